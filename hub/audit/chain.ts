@@ -1,0 +1,75 @@
+/**
+ * The audit chain (DESIGN §3): every applied command, who, when, before/after; each entry's
+ * hash covers the previous entry's hash, so editing or deleting a row breaks every later link.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/db';
+
+export interface AuditEntry {
+  at: number;
+  userId: string;
+  commandId: string;
+  type: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+const GENESIS = '0'.repeat(64);
+
+function digest(prevHash: string, n: number, e: { at: number; userId: string; commandId: string; type: string; entityId: string | null; before: string | null; after: string | null }): string {
+  return createHash('sha256')
+    .update(JSON.stringify([prevHash, n, e.at, e.userId, e.commandId, e.type, e.entityId, e.before, e.after]))
+    .digest('hex');
+}
+
+export class AuditChain {
+  private last: { n: number; hash: string };
+  private readonly insert;
+
+  constructor(private readonly db: Db) {
+    const row = db.prepare('SELECT n, hash FROM audit ORDER BY n DESC LIMIT 1').get() as { n: number; hash: string } | undefined;
+    this.last = row ?? { n: 0, hash: GENESIS };
+    this.insert = db.prepare('INSERT INTO audit (n, at, user_id, command_id, type, entity_id, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  /** Appends inside the command's transaction; `rollback()` undoes the in-memory link if it aborts. */
+  appendInTx(e: AuditEntry): () => void {
+    const saved = this.last;
+    const n = saved.n + 1;
+    const row = { ...e, before: e.before === undefined ? null : JSON.stringify(e.before), after: e.after === undefined ? null : JSON.stringify(e.after) };
+    const hash = digest(saved.hash, n, row);
+    this.insert.run(n, row.at, row.userId, row.commandId, row.type, row.entityId, row.before, row.after, saved.hash, hash);
+    this.last = { n, hash };
+    return () => {
+      this.last = saved;
+    };
+  }
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  firstBroken: number | null;
+  reason: string | null;
+}
+
+/** Walks the whole chain; names the first entry whose link or content does not check. */
+export function verifyChain(db: Db): VerifyResult {
+  let prev = GENESIS;
+  let expectedN = 1;
+  let entries = 0;
+  const rows = db.prepare('SELECT * FROM audit ORDER BY n').iterate() as Iterable<{
+    n: number; at: number; user_id: string; command_id: string; type: string; entity_id: string | null; before: string | null; after: string | null; prev_hash: string; hash: string;
+  }>;
+  for (const r of rows) {
+    entries++;
+    if (r.n !== expectedN) return { ok: false, entries, firstBroken: r.n, reason: `entry ${expectedN} is missing` };
+    if (r.prev_hash !== prev) return { ok: false, entries, firstBroken: r.n, reason: 'link to the previous entry does not match' };
+    const h = digest(prev, r.n, { at: r.at, userId: r.user_id, commandId: r.command_id, type: r.type, entityId: r.entity_id, before: r.before, after: r.after });
+    if (h !== r.hash) return { ok: false, entries, firstBroken: r.n, reason: 'content does not match its hash (edited)' };
+    prev = r.hash;
+    expectedN++;
+  }
+  return { ok: true, entries, firstBroken: null, reason: null };
+}

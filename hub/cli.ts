@@ -1,0 +1,29 @@
+/** `npm run hub`: the standalone hub. */
+import { HUB_HELP, loadHubConfig } from './config';
+import { startHub } from './server';
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadHubConfig(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    console.error('run with --help for the options');
+    process.exit(2);
+  }
+  if (loaded.help) {
+    console.log(HUB_HELP);
+    return;
+  }
+  const c = loaded.config;
+  const hub = await startHub({
+    dataDir: c.dataDir, host: c.host, port: c.port, defaultAccounts: c.defaultAccounts, credentialsFile: c.credentialsFile,
+    sessionTtlMs: c.sessionTtlHours * 3600_000, maxFailedLogins: c.maxFailedLogins, lockoutMs: c.lockoutMinutes * 60_000, keepDays: c.keepDays,
+    simulator: c.simulator ? { speed: c.simulatorSpeed, seed: c.simulatorSeed, scenario: c.simulatorScenario } : null,
+  });
+  const stop = () => void hub.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

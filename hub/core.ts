@@ -1,0 +1,84 @@
+/**
+ * The hub's state machine without transport: store, event log, audit chain, users and the
+ * command path. The socket server, the source endpoints, the deadline timer and the simulator
+ * all change state through `apply` or `system`, and all hear about it through `onEvents`.
+ */
+import { randomUUID } from 'node:crypto';
+import { openHubDb, type Db } from './store/db';
+import { EventLog, type NewEvent } from './events/log';
+import { AuditChain } from './audit/chain';
+import { Users, type AuthOptions } from './auth/users';
+import { createApplier, type Applier } from './commands/apply';
+import type { CommandContext, Rules } from './commands/context';
+import type { Actor } from '../shared/domain/roles';
+import type { CommandResult, HubEvent } from '../shared/protocol';
+
+export type EventListener = (events: readonly HubEvent[]) => void;
+
+/** The hub itself acting (deadline timer, seeding): audited under this user id. */
+export const SYSTEM_ACTOR: Actor = { userId: 'system', role: 'admin', subdistricts: [] };
+
+export class HubCore {
+  readonly db: Db;
+  readonly log: EventLog;
+  readonly audit: AuditChain;
+  readonly users: Users;
+  private readonly applier: Applier;
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(file: string, readonly rules: Rules, auth: AuthOptions, readonly clock: () => number = Date.now) {
+    this.db = openHubDb(file);
+    this.log = new EventLog(this.db);
+    this.audit = new AuditChain(this.db);
+    this.users = new Users(this.db, auth, clock);
+    this.applier = createApplier(this.db, this.log, this.audit, rules, clock);
+  }
+
+  onEvents(l: EventListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  private publish(events: readonly HubEvent[]): void {
+    if (events.length === 0) return;
+    for (const l of this.listeners) l(events);
+  }
+
+  /** An officer's (or a source's) command: validated, permission-checked, applied at most once. */
+  apply(actor: Actor, raw: unknown): CommandResult {
+    const { result, events } = this.applier.apply(actor, raw);
+    this.publish(events);
+    return result;
+  }
+
+  /**
+   * A change the hub makes by itself (deadline marks, seeding). Same transaction discipline
+   * as a command: state, events and an audit entry together or not at all.
+   */
+  system(type: string, entityId: string | null, body: (ctx: CommandContext) => { before: unknown; after: unknown } | null): HubEvent[] {
+    const now = this.clock();
+    const pending: NewEvent[] = [];
+    let undoAudit: (() => void) | null = null;
+    try {
+      const events = this.db.transaction(() => {
+        const ctx: CommandContext = { db: this.db, now, rules: this.rules, emit: (e) => pending.push(e) };
+        const r = body(ctx);
+        if (!r || pending.length === 0) return [];
+        const events = this.log.appendInTx(now, pending, this.log.headSeq);
+        undoAudit = this.audit.appendInTx({ at: now, userId: SYSTEM_ACTOR.userId, commandId: `system-${randomUUID()}`, type, entityId, before: r.before, after: r.after });
+        return events;
+      })();
+      this.log.committed(events);
+      this.publish(events);
+      return events;
+    } catch (e) {
+      (undoAudit as (() => void) | null)?.();
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+}

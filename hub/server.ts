@@ -1,0 +1,123 @@
+/**
+ * The hub as a running server: HTTP (login, sources, health) and socket.io on one port.
+ * `startHub` is used by `npm run hub`, by the app for the embedded district, and by tests.
+ */
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Server } from 'socket.io';
+import { HubCore } from './core';
+import { loadRules } from './rules';
+import { seedDistrict } from './seed';
+import { createDefaultAccounts, type DefaultCredentials } from './auth/defaults';
+import { attachSockets } from './transport/sockets';
+import { bearer, readJson, send, sendError, type Route } from './transport/http';
+import { sourceRoutes } from './sources/routes';
+import { ensureSourceKeys } from './sources/keys';
+import { DeadlineTimer } from './deadlines/timer';
+import { PositionStream } from './positions';
+import { Simulator } from './simulator/simulator';
+import { DomainError } from '../shared/domain/errors';
+import { LoginRequest } from '../shared/protocol';
+import type { NewUser } from './auth/users';
+
+export interface HubOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** Create the default accounts on first start and print their passwords once. */
+  defaultAccounts?: boolean;
+  /** Where the first start writes the generated credentials (mode 0600), for the embedded app. */
+  credentialsFile?: string | null;
+  sessionTtlMs?: number;
+  maxFailedLogins?: number;
+  lockoutMs?: number;
+  /** Compaction keeps this many days of events. */
+  keepDays?: number;
+  timerIntervalMs?: number;
+  positionIntervalMs?: number;
+  clock?: () => number;
+  /** Run the simulator inside this hub (the embedded district does by default). */
+  simulator?: { speed: number; seed: number; scenario: 'day' | 'typhoon' } | null;
+  log?: (msg: string) => void;
+}
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  core: HubCore;
+  positions: PositionStream;
+  credentials: DefaultCredentials | null;
+  createUser(u: NewUser): ReturnType<HubCore['users']['create']>;
+  close(): Promise<void>;
+}
+
+export async function startHub(opts: HubOptions): Promise<RunningHub> {
+  const log = opts.log ?? ((m: string) => console.log(`[hub] ${m}`));
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const rules = loadRules();
+  const core = new HubCore(path.join(opts.dataDir, 'hub.sqlite'), rules, {
+    sessionTtlMs: opts.sessionTtlMs ?? 12 * 3600_000,
+    maxFailedLogins: opts.maxFailedLogins ?? 5,
+    lockoutMs: opts.lockoutMs ?? 15 * 60_000,
+  }, opts.clock);
+  seedDistrict(core);
+  const sourceKeys = ensureSourceKeys(core);
+  const credentials = opts.defaultAccounts ? createDefaultAccounts(core, sourceKeys, opts.credentialsFile ?? null, log) : null;
+  if (sourceKeys && !opts.defaultAccounts) log('source API keys created; set them with rotateSourceKey or restart with default accounts to see them');
+
+  const routes = new Map<string, Route>();
+  routes.set('POST /api/login', async (req, res) => {
+    const body = LoginRequest.safeParse(await readJson(req));
+    if (!body.success) throw new DomainError('invalid_input', 'username and password are required');
+    send(res, 200, core.users.login(body.data.username, body.data.password));
+  });
+  routes.set('POST /api/logout', async (req, res) => {
+    const token = bearer(req);
+    if (token) core.users.logout(token);
+    send(res, 200, { ok: true });
+  });
+  routes.set('GET /api/health', async (_req, res) => send(res, 200, { ok: true, headSeq: core.log.headSeq }));
+  for (const [key, route] of sourceRoutes(core)) routes.set(key, route);
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const route = routes.get(`${req.method} ${url.pathname}`);
+    if (!route) return send(res, 404, { code: 'not_found', message: `${req.method} ${url.pathname}` });
+    route(req, res, url).catch((e: unknown) => {
+      if (!(e instanceof DomainError)) log(`${req.method} ${url.pathname}: ${String(e)}`);
+      sendError(res, e);
+    });
+  });
+  const io = new Server(server, { serveClient: false, maxHttpBufferSize: 2 * 1024 * 1024, cors: { origin: false } });
+  const sockets = attachSockets(io, core, log);
+  const positions = new PositionStream(core, (list, scope) => sockets.positions(list, scope), opts.positionIntervalMs ?? 1000);
+  const timer = new DeadlineTimer(core, opts.timerIntervalMs ?? 30_000);
+  const keepMs = (opts.keepDays ?? 30) * 86_400_000;
+  const compaction = setInterval(() => core.log.compact((opts.clock ?? Date.now)() - keepMs), 3600_000);
+  compaction.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  log(`listening on ${url} (seq ${core.log.headSeq})`);
+  const simulator = opts.simulator ? new Simulator(core, positions, opts.simulator) : null;
+  simulator?.start();
+
+  return {
+    url, port, core, positions, credentials,
+    createUser: (u) => core.users.create(u),
+    async close() {
+      simulator?.stop();
+      clearInterval(compaction);
+      timer.stop();
+      positions.stop();
+      sockets.close();
+      await new Promise<void>((r) => io.close(() => r()));
+      core.close();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Batch semantics shared by every source endpoint. Each record becomes one `case.report`
+ * command (one transaction in the hub), so a batch is never half-applied record by record: a
+ * bad record is reported with its line and reason and the others are still taken.
+ */
+import type { HubCore } from '../core';
+import type { Actor } from '../../shared/domain/roles';
+import { DomainError, type ErrorCode } from '../../shared/domain/errors';
+import type { Attachment, LngLat, Source, Urgency } from '../../shared/protocol';
+import { sourceCommandId, uuidFromHash } from './ids';
+
+/** The report as an adapter builds it; the runner adds source and externalRef. */
+export interface ReportDraft {
+  categoryCode: string;
+  urgency: Urgency;
+  point: LngLat;
+  address: string;
+  reporter: string | null;
+  description: string;
+  attachments: Attachment[];
+  reportedAt?: number | undefined;
+}
+
+export interface Advisory {
+  line: number;
+  externalRef: string;
+  event: string;
+  severity: string;
+  urgency: string;
+  headline: string | null;
+  areaDesc: string | null;
+  reason: string;
+}
+
+/** What an adapter makes of one record. `ref` is the record's id in its own network. */
+export type Draft =
+  | { kind: 'report'; ref: string; report: ReportDraft }
+  | { kind: 'skip'; ref?: string | undefined; reason: string }
+  /** A follow-up to a record that is already a case (a CAP update or cancel): noted on the case. */
+  | { kind: 'note'; ref: string; caseId: string; text: string; reason: string }
+  | { kind: 'advisory'; advisory: Omit<Advisory, 'line'> }
+  | { kind: 'reject'; ref?: string | undefined; code: ErrorCode; message: string };
+
+export interface IngestResult {
+  accepted: Array<{ line: number; externalRef: string; caseId: string }>;
+  duplicates: Array<{ line: number; externalRef: string; caseId: string }>;
+  rejected: Array<{ line: number; externalRef?: string; code: ErrorCode; message: string; caseId?: string }>;
+  skipped: Array<{ line: number; externalRef?: string; reason: string; caseId?: string }>;
+  advisories?: Advisory[];
+}
+
+export function emptyResult(withAdvisories = false): IngestResult {
+  return withAdvisories
+    ? { accepted: [], duplicates: [], rejected: [], skipped: [], advisories: [] }
+    : { accepted: [], duplicates: [], rejected: [], skipped: [] };
+}
+
+/** Each network reports as its own system actor: audited under `source:<name>`, whole district. */
+export function sourceActor(source: Source): Actor {
+  return { userId: `source:${source}`, role: 'officer', subdistricts: [] };
+}
+
+/** How a case's external reference is namespaced: the hub keeps references unique across sources. */
+export const externalRefOf = (source: Source, ref: string): string => `${source}:${ref}`;
+
+export function caseByExternalRef(core: HubCore, externalRef: string): string | null {
+  const row = core.db.prepare('SELECT id FROM cases WHERE external_ref = ?').get(externalRef) as { id: string } | undefined;
+  return row?.id ?? null;
+}
+
+function answered(core: HubCore, commandId: string): boolean {
+  return core.db.prepare('SELECT 1 FROM commands WHERE command_id = ?').get(commandId) !== undefined;
+}
+
+/** Records applied between two turns of the event loop, so sockets stay live during a big batch. */
+const SLICE = 25;
+
+export async function ingest(core: HubCore, source: Source, records: Iterable<{ line: number; draft: () => Draft }>, out: IngestResult): Promise<IngestResult> {
+  const actor = sourceActor(source);
+  let n = 0;
+  for (const { line, draft } of records) {
+    if (++n % SLICE === 0) await new Promise<void>((r) => setImmediate(r));
+    let d: Draft;
+    try {
+      d = draft();
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      out.rejected.push({ line, code: e.code, message: e.message });
+      continue;
+    }
+    switch (d.kind) {
+      case 'skip':
+        out.skipped.push({ line, ...(d.ref ? { externalRef: d.ref } : {}), reason: d.reason });
+        break;
+      case 'reject':
+        out.rejected.push({ line, ...(d.ref ? { externalRef: d.ref } : {}), code: d.code, message: d.message });
+        break;
+      case 'advisory':
+        (out.advisories ??= []).push({ line, ...d.advisory });
+        break;
+      case 'note': {
+        const commandId = uuidFromHash('linkage-source-note', source, d.ref, d.caseId, d.text);
+        const r = core.apply(actor, { commandId, type: 'case.comment', payload: { caseId: d.caseId, text: d.text }, expectedVersion: null });
+        if (r.ok) out.skipped.push({ line, externalRef: d.ref, reason: d.reason, caseId: d.caseId });
+        else out.rejected.push({ line, externalRef: d.ref, code: r.error.code, message: r.error.message, caseId: d.caseId });
+        break;
+      }
+      case 'report':
+        report(core, actor, source, line, d.ref, d.report, out);
+        break;
+    }
+  }
+  return out;
+}
+
+function report(core: HubCore, actor: Actor, source: Source, line: number, ref: string, r: ReportDraft, out: IngestResult): void {
+  const externalRef = externalRefOf(source, ref);
+  // Fixed key order: the command id hashes this object.
+  const payload = {
+    source, externalRef, categoryCode: r.categoryCode, urgency: r.urgency, point: r.point, address: r.address,
+    reporter: r.reporter, description: r.description, attachments: r.attachments,
+    ...(r.reportedAt !== undefined ? { reportedAt: r.reportedAt } : {}),
+  };
+  const commandId = sourceCommandId(source, externalRef, payload);
+  const repeat = answered(core, commandId);
+  if (!repeat) {
+    // Refusals the hub keeps are repeated forever under their commandId; a category or point
+    // the district's data does not know yet is checked here first, so it is not kept.
+    try {
+      core.rules.checkCategory(r.categoryCode, r.urgency);
+      core.rules.locate(r.point);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      out.rejected.push({ line, externalRef: ref, code: e.code, message: e.message });
+      return;
+    }
+  }
+  const result = core.apply(actor, { commandId, type: 'case.report', payload, expectedVersion: null });
+  if (result.ok) {
+    (repeat ? out.duplicates : out.accepted).push({ line, externalRef: ref, caseId: result.entityId });
+    return;
+  }
+  const caseId = result.error.code === 'conflict' ? caseByExternalRef(core, externalRef) : null;
+  out.rejected.push({ line, externalRef: ref, code: result.error.code, message: result.error.message, ...(caseId ? { caseId } : {}) });
+}

@@ -1,0 +1,165 @@
+/**
+ * The socket.io side of the protocol (DESIGN §4). Every incoming message is zod-checked; a
+ * socket receives only what its user may see; bursts of events leave as one message per socket.
+ */
+import type { Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { canSee, type Actor } from '../../shared/domain/roles';
+import { CatchupRequest, SnapshotRequest, SubscribeRequest, SOCKET, type Case, type Camera, type HubEvent, type Position, type Unit, type User, type CatchupResponse, type SnapshotResponse } from '../../shared/protocol';
+import { toActor } from '../auth/users';
+import type { HubCore } from '../core';
+
+interface SocketData { user: User; actor: Actor; live: boolean; lastSent: number }
+type HubSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
+
+const SNAPSHOT_PAGE = 2000;
+const SNAPSHOT_TTL_MS = 5 * 60_000;
+
+interface Snapshot { seq: number; at: number; cases: Case[]; units: Unit[]; cameras: Camera[] }
+
+export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => void): { positions(p: Position[], unitScope: (id: string) => { subdistrict: string; owners: string[] } | null): void; close(): void } {
+  const snapshots = new Map<string, Snapshot>();
+  let queued: HubEvent[] = [];
+  let flushScheduled = false;
+
+  io.use((socket, next) => {
+    const user = hub.users.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token);
+    if (!user) return next(new Error('unauthenticated'));
+    Object.assign(socket.data as SocketData, { user, actor: toActor(user), live: false, lastSent: 0 });
+    next();
+  });
+
+  function emitTo(socket: HubSocket, events: readonly HubEvent[]): void {
+    const d = socket.data;
+    const mine = events.filter((e) => e.seq > d.lastSent && canSee(d.actor, scopeOf(e)));
+    const headSeq = events.length ? Math.max(d.lastSent, events[events.length - 1]!.seq) : d.lastSent;
+    d.lastSent = headSeq;
+    if (mine.length || headSeq) (socket as Socket).emit(SOCKET.events, { events: mine, headSeq });
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const batch = queued;
+    queued = [];
+    for (const s of io.sockets.sockets.values()) {
+      const socket = s as unknown as HubSocket;
+      if (socket.data.live) emitTo(socket, batch);
+    }
+  }
+
+  const off = hub.onEvents((events) => {
+    queued.push(...events);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  });
+
+  /** Acks must be functions; a message without one is dropped (and said so in the log). */
+  function handler<T extends z.ZodType>(socket: Socket, name: string, schema: T, fn: (input: z.infer<T>) => unknown): void {
+    socket.on(name, (input: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') {
+        log(`drop ${name} from ${(socket.data as SocketData).user.username}: no ack`);
+        return;
+      }
+      const parsed = schema.safeParse(input);
+      if (!parsed.success) {
+        ack({ ok: false, error: { code: 'invalid_input', message: z.prettifyError(parsed.error) } });
+        return;
+      }
+      try {
+        ack(fn(parsed.data));
+      } catch (e) {
+        log(`error in ${name}: ${String(e)}`);
+        ack({ ok: false, error: { code: 'internal', message: 'the hub could not answer' } });
+      }
+    });
+  }
+
+  io.on('connection', (s) => {
+    const socket = s as unknown as HubSocket;
+    const d = socket.data;
+    handler(s, SOCKET.whoami, z.unknown(), () => ({ ok: true, user: d.user, headSeq: hub.log.headSeq }));
+
+    handler(s, SOCKET.catchup, CatchupRequest, ({ afterSeq, limit }): CatchupResponse => {
+      const horizon = hub.log.compactedThrough();
+      if (afterSeq < horizon) return { ok: false, error: { code: 'snapshot_needed', message: `events up to ${horizon} were compacted away` }, headSeq: hub.log.headSeq };
+      const { events, upTo } = hub.log.readAfter(afterSeq, limit, d.actor);
+      return { ok: true, events, upTo, headSeq: hub.log.headSeq };
+    });
+
+    // Synchronous from here to the ack: no event can slip between the last catch-up batch and live.
+    handler(s, SOCKET.subscribe, SubscribeRequest, ({ afterSeq }) => {
+      if (afterSeq < hub.log.compactedThrough()) return { ok: false, error: { code: 'snapshot_needed', message: 'catch up from a snapshot first' } };
+      d.lastSent = afterSeq;
+      for (;;) {
+        const { events, upTo } = hub.log.readAfter(d.lastSent, 2000, d.actor);
+        if (events.length) (socket as unknown as Socket).emit(SOCKET.events, { events, headSeq: upTo });
+        d.lastSent = upTo;
+        if (upTo >= hub.log.headSeq) break;
+      }
+      // Events queued but not yet flushed are older than lastSent now and get filtered out.
+      d.live = true;
+      return { ok: true, headSeq: hub.log.headSeq };
+    });
+
+    handler(s, SOCKET.snapshot, SnapshotRequest, ({ snapshotId, page }): SnapshotResponse => {
+      let id = snapshotId;
+      let snap = id ? snapshots.get(id) : undefined;
+      if (id && !snap) return { ok: false, error: { code: 'not_found', message: 'snapshot expired; start again' } };
+      if (!snap) {
+        snap = takeSnapshot(hub, d.actor);
+        id = randomUUID();
+        snapshots.set(id, snap);
+        setTimeout(() => snapshots.delete(id!), SNAPSHOT_TTL_MS).unref();
+      }
+      const pages = Math.max(1, Math.ceil(Math.max(snap.cases.length, snap.units.length, snap.cameras.length) / SNAPSHOT_PAGE));
+      if (page >= pages) return { ok: false, error: { code: 'invalid_input', message: `page ${page} of ${pages}` } };
+      const slice = <T>(a: T[]) => a.slice(page * SNAPSHOT_PAGE, (page + 1) * SNAPSHOT_PAGE);
+      return { ok: true, snapshotId: id!, seq: snap.seq, page, pages, cases: slice(snap.cases), units: slice(snap.units), cameras: slice(snap.cameras) };
+    });
+
+    handler(s, SOCKET.command, z.unknown(), (raw) => hub.apply(d.actor, raw));
+  });
+
+  return {
+    positions(list, unitScope) {
+      for (const s of io.sockets.sockets.values()) {
+        const socket = s as unknown as HubSocket;
+        if (!socket.data.live) continue;
+        const mine = list.filter((p) => {
+          const sc = unitScope(p.id);
+          return sc !== null && canSee(socket.data.actor, { entity: 'unit', subdistrict: sc.subdistrict, owners: sc.owners });
+        });
+        if (mine.length) (socket as unknown as Socket).emit(SOCKET.positions, { positions: mine });
+      }
+    },
+    close() {
+      off();
+      snapshots.clear();
+    },
+  };
+}
+
+/** Who may receive an event: as for its entity, plus departments that just lost the case. */
+export function scopeOf(e: HubEvent): { entity: HubEvent['entity']; subdistrict: string | null; owners: string[] } {
+  const st = e.data.state as { subdistrictCode?: string; owners?: string[]; departmentCode?: string };
+  const former = Array.isArray(e.data.detail.formerOwners) ? (e.data.detail.formerOwners as string[]) : [];
+  const owners = st.owners ?? (st.departmentCode ? [st.departmentCode] : []);
+  return { entity: e.entity, subdistrict: st.subdistrictCode ?? null, owners: [...owners, ...former] };
+}
+
+/** One consistent read of the user's scope (better-sqlite3 runs it in one go: nothing interleaves). */
+function takeSnapshot(hub: HubCore, actor: Actor): Snapshot {
+  return hub.db.transaction(() => {
+    const seq = hub.log.headSeq;
+    const cases = (hub.db.prepare('SELECT state FROM cases ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Case)
+      .filter((c) => canSee(actor, { entity: 'case', subdistrict: c.subdistrictCode, owners: c.owners }));
+    const units = (hub.db.prepare('SELECT state FROM units ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Unit)
+      .filter((u) => canSee(actor, { entity: 'unit', subdistrict: u.subdistrictCode, owners: [u.departmentCode] }));
+    const cameras = (hub.db.prepare('SELECT state FROM cameras ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Camera)
+      .filter((c) => canSee(actor, { entity: 'camera', subdistrict: c.subdistrictCode, owners: [] }));
+    return { seq, at: Date.now(), cases, units, cameras };
+  })();
+}

@@ -1,0 +1,32 @@
+/** Roles of DESIGN §1. A user is scoped to subdistricts (empty = whole district). */
+export const ROLES = ['officer', 'coordinator', 'liaison', 'wall', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor {
+  userId: string;
+  role: Role;
+  /** Subdistrict codes this user sees and acts in; empty means the whole district. */
+  subdistricts: readonly string[];
+  /** The department a liaison speaks for. */
+  departmentCode?: string | undefined;
+}
+
+/** Read-only roles never send commands (the hub refuses them anyway). */
+export const READ_ONLY_ROLES: readonly Role[] = ['wall', 'supervisor'];
+
+export function inScope(actor: Pick<Actor, 'subdistricts'>, subdistrictCode: string): boolean {
+  return actor.subdistricts.length === 0 || actor.subdistricts.includes(subdistrictCode);
+}
+
+/**
+ * What a user may see. Center roles: their subdistricts (none listed = the whole district).
+ * A liaison: their department's cases and units, plus the subdistricts they are given; cameras
+ * are for everyone in scope, because a liaison on a case wants the picture too.
+ */
+export function canSee(actor: Actor, row: { entity?: 'case' | 'unit' | 'camera'; subdistrict: string | null; owners: readonly string[] }): boolean {
+  const inSubdistricts = row.subdistrict !== null && actor.subdistricts.includes(row.subdistrict);
+  if (actor.role !== 'liaison') return actor.subdistricts.length === 0 || inSubdistricts;
+  if (actor.departmentCode && row.owners.includes(actor.departmentCode)) return true;
+  if (row.entity === 'camera' && actor.subdistricts.length === 0) return true;
+  return inSubdistricts;
+}

@@ -1,0 +1,121 @@
+/** Wire shapes of the hub's entities (DESIGN §3), validated on both sides of the socket. */
+import { z } from 'zod';
+import { CASE_STATUSES } from '../domain/lifecycle';
+import { ROLES } from '../domain/roles';
+
+export const PROTOCOL_VERSION = 1;
+
+export const LngLatSchema = z.tuple([
+  z.number().finite().min(-180).max(180),
+  z.number().finite().min(-90).max(90),
+]);
+export type LngLat = z.infer<typeof LngLatSchema>;
+
+export const URGENCIES = ['urgent', 'high', 'normal'] as const;
+export const UrgencySchema = z.enum(URGENCIES);
+export type Urgency = z.infer<typeof UrgencySchema>;
+
+export const SOURCES = ['hotline', 'patrol', 'video', 'police', 'enforcement', 'cap', 'officer', 'simulator'] as const;
+export const SourceSchema = z.enum(SOURCES);
+export type Source = z.infer<typeof SourceSchema>;
+
+export const CaseStatusSchema = z.enum(CASE_STATUSES);
+export const RoleSchema = z.enum(ROLES);
+
+const id = z.string().min(1).max(64);
+const text = (max: number) => z.string().max(max);
+export const EpochMs = z.number().int().nonnegative();
+
+export const AttachmentSchema = z.object({
+  id,
+  name: text(200).min(1),
+  mime: text(100),
+  size: z.number().int().nonnegative().max(50 * 1024 * 1024),
+  url: text(2000).optional(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
+export const CaseSchema = z.object({
+  id,
+  version: z.number().int().positive(),
+  status: CaseStatusSchema,
+  previousStatus: CaseStatusSchema.nullable(),
+  source: SourceSchema,
+  externalRef: text(100).nullable(),
+  categoryCode: text(16).min(1),
+  urgency: UrgencySchema,
+  point: LngLatSchema,
+  address: text(300),
+  subdistrictCode: z.string().regex(/^\d{9}$/),
+  communityCode: z.string().regex(/^\d{12}$/),
+  reporter: text(100).nullable(),
+  description: text(4000),
+  attachments: z.array(AttachmentSchema).max(50),
+  owners: z.array(id).max(10),
+  reportedAt: EpochMs,
+  registeredAt: EpochMs.nullable(),
+  dispatchedAt: EpochMs.nullable(),
+  acceptedAt: EpochMs.nullable(),
+  resolvedAt: EpochMs.nullable(),
+  closedAt: EpochMs.nullable(),
+  dispatchDue: EpochMs.nullable(),
+  handlingDue: EpochMs.nullable(),
+  /** Marks the hub's timer set; the UI still derives timeliness from the deadlines. */
+  dueSoonAt: EpochMs.nullable(),
+  overdueAt: EpochMs.nullable(),
+  mergedInto: id.nullable(),
+  updatedAt: EpochMs,
+});
+export type Case = z.infer<typeof CaseSchema>;
+
+export const UNIT_KINDS = ['patrol', 'vehicle', 'officer'] as const;
+export const UNIT_STATUSES = ['available', 'enroute', 'busy', 'offline'] as const;
+export const UnitSchema = z.object({
+  id,
+  version: z.number().int().positive(),
+  name: text(100),
+  kind: z.enum(UNIT_KINDS),
+  departmentCode: id,
+  subdistrictCode: z.string().regex(/^\d{9}$/),
+  status: z.enum(UNIT_STATUSES),
+  home: LngLatSchema,
+  caseId: id.nullable(),
+  updatedAt: EpochMs,
+});
+export type Unit = z.infer<typeof UnitSchema>;
+export type UnitStatus = Unit['status'];
+
+export const CAMERA_STATUSES = ['online', 'offline', 'fault'] as const;
+export const CameraSchema = z.object({
+  id,
+  version: z.number().int().positive(),
+  name: text(100),
+  kind: text(20),
+  point: LngLatSchema,
+  subdistrictCode: z.string().regex(/^\d{9}$/),
+  communityCode: z.string().regex(/^\d{12}$/),
+  status: z.enum(CAMERA_STATUSES),
+  stream: text(2000).nullable(),
+  updatedAt: EpochMs,
+});
+export type Camera = z.infer<typeof CameraSchema>;
+
+/** Latest-value unit position (DESIGN §4 streams): never in the event log. */
+export const PositionSchema = z.object({
+  id,
+  point: LngLatSchema,
+  heading: z.number().finite().min(0).max(360),
+  speed: z.number().finite().min(0).max(100),
+  at: EpochMs,
+});
+export type Position = z.infer<typeof PositionSchema>;
+
+export const UserSchema = z.object({
+  id,
+  username: text(64),
+  displayName: text(100),
+  role: RoleSchema,
+  subdistricts: z.array(z.string().regex(/^\d{9}$/)),
+  departmentCode: id.nullable(),
+});
+export type User = z.infer<typeof UserSchema>;
