@@ -46,9 +46,29 @@ export class HubCore {
 
   /** An officer's (or a source's) command: validated, permission-checked, applied at most once. */
   apply(actor: Actor, raw: unknown): CommandResult {
-    const { result, events } = this.applier.apply(actor, raw);
-    this.publish(events);
-    return result;
+    return this.applyBatch([{ actor, raw }])[0]!;
+  }
+
+  /**
+   * Group commit: commands that arrived together are applied in one transaction, each in its
+   * own savepoint, so one fsync (synchronous=FULL) covers them all. The answers are returned
+   * only after that commit, so an acknowledged command is on disk.
+   */
+  applyBatch(items: ReadonlyArray<{ actor: Actor; raw: unknown }>): CommandResult[] {
+    let out: Array<{ result: CommandResult; events: HubEvent[] }>;
+    try {
+      out = this.db.transaction(() => items.map((i) => this.applier.applyInTx(i.actor, i.raw)))();
+    } catch (e) {
+      // The commit itself failed (disk full, I/O error): nothing of the batch happened.
+      this.log.rolledBack();
+      this.audit.rolledBack();
+      const message = `the hub could not store the change: ${(e as Error).message}`;
+      return items.map((i) => ({ ok: false, commandId: String((i.raw as { commandId?: unknown })?.commandId ?? ''), error: { code: 'internal', message } }));
+    }
+    this.log.committed();
+    this.audit.committed();
+    this.publish(out.flatMap((o) => o.events));
+    return out.map((o) => o.result);
   }
 
   /**
@@ -58,23 +78,25 @@ export class HubCore {
   system(type: string, entityId: string | null, body: (ctx: CommandContext) => { before: unknown; after: unknown } | null): HubEvent[] {
     const now = this.clock();
     const pending: NewEvent[] = [];
-    let undoAudit: (() => void) | null = null;
+    let events: HubEvent[];
     try {
-      const events = this.db.transaction(() => {
+      events = this.db.transaction(() => {
         const ctx: CommandContext = { db: this.db, now, rules: this.rules, emit: (e) => pending.push(e) };
         const r = body(ctx);
         if (!r || pending.length === 0) return [];
-        const events = this.log.appendInTx(now, pending, this.log.headSeq);
-        undoAudit = this.audit.appendInTx({ at: now, userId: SYSTEM_ACTOR.userId, commandId: `system-${randomUUID()}`, type, entityId, before: r.before, after: r.after });
-        return events;
+        const appended = this.log.appendInTx(now, pending);
+        this.audit.appendInTx({ at: now, userId: SYSTEM_ACTOR.userId, commandId: `system-${randomUUID()}`, type, entityId, before: r.before, after: r.after });
+        return appended;
       })();
-      this.log.committed(events);
-      this.publish(events);
-      return events;
     } catch (e) {
-      (undoAudit as (() => void) | null)?.();
+      this.log.rolledBack();
+      this.audit.rolledBack();
       throw e;
     }
+    this.log.committed();
+    this.audit.committed();
+    this.publish(events);
+    return events;
   }
 
   close(): void {

@@ -25,15 +25,17 @@ function digest(prevHash: string, n: number, e: { at: number; userId: string; co
 
 export class AuditChain {
   private last: { n: number; hash: string };
+  private committedLast: { n: number; hash: string };
   private readonly insert;
 
   constructor(private readonly db: Db) {
     const row = db.prepare('SELECT n, hash FROM audit ORDER BY n DESC LIMIT 1').get() as { n: number; hash: string } | undefined;
     this.last = row ?? { n: 0, hash: GENESIS };
+    this.committedLast = this.last;
     this.insert = db.prepare('INSERT INTO audit (n, at, user_id, command_id, type, entity_id, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   }
 
-  /** Appends inside the command's transaction; `rollback()` undoes the in-memory link if it aborts. */
+  /** Appends inside the command's transaction; the returned function undoes the link if its savepoint rolls back. */
   appendInTx(e: AuditEntry): () => void {
     const saved = this.last;
     const n = saved.n + 1;
@@ -44,6 +46,14 @@ export class AuditChain {
     return () => {
       this.last = saved;
     };
+  }
+
+  committed(): void {
+    this.committedLast = this.last;
+  }
+
+  rolledBack(): void {
+    this.last = this.committedLast;
   }
 }
 

@@ -14,7 +14,11 @@ import { actOnCase, reportCase } from './cases';
 import { setCameraStatus, setUnitStatus } from './assets';
 
 export interface Applier {
-  apply(actor: Actor, raw: unknown): { result: CommandResult; events: HubEvent[] };
+  /**
+   * Applies one command inside the caller's open transaction (a batch): the command's own
+   * changes sit in a savepoint, so a refusal undoes only them.
+   */
+  applyInTx(actor: Actor, raw: unknown): { result: CommandResult; events: HubEvent[] };
 }
 
 function handle(ctx: CommandContext, actor: Actor, cmd: Command): HandlerResult {
@@ -35,7 +39,7 @@ export function createApplier(db: Db, log: EventLog, audit: AuditChain, rules: R
   const keepAnswer = db.prepare('INSERT INTO commands (command_id, user_id, type, at, result) VALUES (?, ?, ?, ?, ?)');
 
   return {
-    apply(actor, raw) {
+    applyInTx(actor, raw) {
       const commandId = typeof (raw as { commandId?: unknown })?.commandId === 'string' ? String((raw as { commandId: string }).commandId).slice(0, 64) : '';
       const parsed = parseCommand(raw);
       if (!parsed.ok) return { result: { ok: false, commandId, error: { code: 'invalid_input', message: parsed.message } }, events: [] };
@@ -48,21 +52,23 @@ export function createApplier(db: Db, log: EventLog, audit: AuditChain, rules: R
       const now = clock();
       const pending: NewEvent[] = [];
       let rollbackAudit: (() => void) | null = null;
+      const mark = log.mark();
       try {
+        // Nested in the batch's transaction, better-sqlite3 makes this a savepoint.
         const { result, events } = db.transaction(() => {
           const ctx: CommandContext = { db, now, rules, emit: (e) => pending.push(e) };
           const r = handle(ctx, actor, cmd);
-          const events = log.appendInTx(now, pending, log.headSeq);
+          const events = log.appendInTx(now, pending);
           rollbackAudit = audit.appendInTx({ at: now, userId: actor.userId, commandId: cmd.commandId, type: cmd.type, entityId: r.entityId, before: r.before, after: r.after });
           const last = events[events.length - 1];
-          const result: CommandResult = { ok: true, commandId: cmd.commandId, entityId: r.entityId, version: r.version, seq: last ? last.seq : log.headSeq };
+          const result: CommandResult = { ok: true, commandId: cmd.commandId, entityId: r.entityId, version: r.version, seq: last ? last.seq : log.mark() };
           keepAnswer.run(cmd.commandId, actor.userId, cmd.type, now, JSON.stringify(result));
           return { result, events };
         })();
-        log.committed(events);
         return { result, events };
       } catch (e) {
         (rollbackAudit as (() => void) | null)?.();
+        log.rewind(mark);
         const error = toErrorInfo(e);
         const currentVersion = (e as { currentVersion?: number }).currentVersion ?? null;
         const result: CommandResult = { ok: false, commandId: cmd.commandId, error, currentVersion };

@@ -1,6 +1,7 @@
 /**
- * The authoritative event log. `seq` is gap-free: each append takes head+1 inside the caller's
- * transaction, and the in-memory head moves only once that transaction has committed.
+ * The authoritative event log. `seq` is gap-free: appends take the next numbers inside the
+ * caller's transaction (`tentative`), and `headSeq` moves only once it has committed; a
+ * rolled-back command or batch gives its numbers back (`rewind`, `rolledBack`).
  */
 import type { Db } from '../store/db';
 import type { HubEvent, EntityKind } from '../../shared/protocol';
@@ -22,6 +23,7 @@ interface Row { seq: number; at: number; type: string; entity: EntityKind; id: s
 
 export class EventLog {
   private head: number;
+  private tentative: number;
   private readonly insert;
   private readonly after;
 
@@ -29,6 +31,7 @@ export class EventLog {
     const meta = db.prepare(`SELECT value FROM meta WHERE key = 'head_seq'`).get() as { value: string } | undefined;
     const max = (db.prepare('SELECT MAX(seq) AS m FROM events').get() as { m: number | null }).m ?? 0;
     this.head = Math.max(Number(meta?.value ?? 0), max);
+    this.tentative = this.head;
     this.insert = db.prepare('INSERT INTO events (seq, at, type, entity, id, subdistrict, owners, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.after = db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   }
@@ -37,24 +40,34 @@ export class EventLog {
     return this.head;
   }
 
-  /**
-   * Appends inside an open transaction and returns the events as sent on the wire. Call
-   * `committed(events)` after the transaction commits so the head advances.
-   */
-  appendInTx(at: number, batch: readonly NewEvent[], pendingHead: number): HubEvent[] {
+  /** Appends inside an open transaction; returns the events as sent on the wire. */
+  appendInTx(at: number, batch: readonly NewEvent[]): HubEvent[] {
     if (!this.db.inTransaction) throw new Error('EventLog.appendInTx needs an open transaction');
-    let seq = pendingHead;
     return batch.map((e) => {
-      seq += 1;
+      const seq = ++this.tentative;
       const data = { state: e.state, by: e.by, commandId: e.commandId, detail: e.detail };
       this.insert.run(seq, at, e.type, e.entity, e.id, e.subdistrict, JSON.stringify(e.owners), JSON.stringify(data));
       return { seq, at, type: e.type, entity: e.entity, id: e.id, data };
     });
   }
 
-  committed(events: readonly HubEvent[]): void {
-    const last = events[events.length - 1];
-    if (last) this.head = Math.max(this.head, last.seq);
+  /** Where the tentative head is now: a savepoint rolled back returns here. */
+  mark(): number {
+    return this.tentative;
+  }
+
+  rewind(mark: number): void {
+    this.tentative = mark;
+  }
+
+  /** The enclosing transaction committed: its events are the log now. */
+  committed(): void {
+    this.head = this.tentative;
+  }
+
+  /** The enclosing transaction rolled back: none of its numbers were used. */
+  rolledBack(): void {
+    this.tentative = this.head;
   }
 
   /** Highest seq removed by compaction; catch-up from before it needs a snapshot. */

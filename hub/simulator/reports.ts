@@ -62,11 +62,11 @@ const SUFFIX: Partial<Record<Source, string>> = {
 
 /**
  * A report at `near` (a camera, a patrol's position) when given and inside the district,
- * otherwise at a point sampled inside a community drawn by `density`.
+ * otherwise at a point inside `community`, or inside one drawn by urban density.
  */
 export function draftReport(rng: Rng, world: World, input: {
   source: Source; category: Category; urgency: Urgency; at: number;
-  near?: LngLat | null; camera?: Camera | null; density?: Readonly<Record<string, number>> | undefined; densityFallback?: number | undefined; note?: string | undefined;
+  near?: LngLat | null; camera?: Camera | null; community?: Community | null; note?: string | undefined;
 }): Draft | null {
   let point: LngLat | null = null;
   if (input.near) {
@@ -78,7 +78,7 @@ export function draftReport(rng: Rng, world: World, input: {
     community = world.communities.find((c) => c.code === world.regions.locate(point!).communityCode) ?? null;
   }
   if (!point || !community) {
-    community = world.pickCommunity(rng, input.density ?? URBAN_WEIGHT, input.densityFallback ?? 1);
+    community = input.community ?? world.pickCommunity(rng, URBAN_WEIGHT);
     point = world.pointIn(rng, community);
   }
   if (!point) return null;

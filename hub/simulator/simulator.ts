@@ -13,14 +13,15 @@ import { randomUUID } from 'node:crypto';
 import type { HubCore } from '../core';
 import type { PositionStream } from '../positions';
 import type { Actor } from '../../shared/domain/roles';
-import type { Case, CommandPayload, CommandResult, CommandType, LngLat, Source, Unit, Urgency } from '../../shared/protocol';
+import type { Case, CommandPayload, CommandResult, CommandType, HubEvent, LngLat, Source, Unit, Urgency } from '../../shared/protocol';
 import { Agenda } from './agenda';
 import { ensureCast, type Cast } from './actors';
-import { beat, fixAt, metres, patrolFrom, route, still, arrivalOf, type Motion } from './movement';
+import { Fleet, hourOf, nextShiftChange } from './fleet';
 import {
   CHANCES, DEFAULT_CASES_PER_DAY, departmentProfile, EXTENSION_REASONS, HOURLY_RATE, LOW_LYING_WEIGHT, PROGRESS_NOTES,
-  REJECT_REASONS, REOPEN_NOTES, RETURN_REASONS, SOURCE_SHARES, URBAN_WEIGHT,
+  REJECT_REASONS, REOPEN_NOTES, RETURN_REASONS, SOURCE_SHARES,
 } from './profiles';
+import { Pace } from './pace';
 import { Rng } from './random';
 import { CategoryPicker, draftReport, pickUrgency } from './reports';
 import {
@@ -87,14 +88,8 @@ interface Memo {
   resolveAt?: number;
 }
 
-interface UnitMemo { unit: Unit; beat: LngLat[]; motion: Motion; caseId: string | null; lastSent: string }
-
 const MIN = 60_000;
 const HOUR = 3_600_000;
-/** Patrol teams are out 07:00–22:00 (Beijing time); police patrol round the clock. */
-const SHIFT = { start: 7, end: 22 };
-const SPEED_MS: Record<Unit['kind'], number> = { patrol: 5, vehicle: 8, officer: 3 };
-const BEAT_SPEED_MS = 2;
 /**
  * Real time one tick may spend: each command is a durable commit in the hub (~4 ms with
  * synchronous=FULL on a disk here), so a long batch would starve sockets and the position
@@ -102,19 +97,23 @@ const BEAT_SPEED_MS = 2;
  */
 const TICK_BUDGET_MS = 40;
 
-const hourOf = (t: number) => new Date(t + 8 * HOUR).getUTCHours();
+/** Notes on a case do not take it over from the simulated center; every other action does. */
+const NOTES = new Set(['case.commented', 'case.attached', 'case.progressed']);
 
 export class Simulator {
   private readonly rng: Rng;
+  /** Reports draw from their own stream: what people do with cases does not change what comes in. */
+  private readonly reports: Rng;
   private readonly real: () => number;
   private readonly log: (msg: string) => void;
   private readonly agenda = new Agenda<Step>();
   private readonly memos = new Map<string, Memo>();
-  private readonly units = new Map<string, UnitMemo>();
   private readonly recent: Array<{ id: string; at: number; point: LngLat; categoryCode: string }> = [];
   private world: World | null = null;
   private cast: Cast | null = null;
   private picker: CategoryPicker | null = null;
+  private fleet: Fleet | null = null;
+  private pace: Pace | null = null;
   private timer: NodeJS.Timeout | null = null;
   private unlisten: (() => void) | null = null;
   private simAnchor: number;
@@ -128,13 +127,14 @@ export class Simulator {
   private capCase: string | null = null;
   private readonly surgeCases: string[] = [];
   private operationCalled = false;
-  private readonly counters = { commands: {} as Record<string, number>, refusals: {} as Record<string, number>, skipped: 0, errors: 0, positions: 0, lagMs: 0 };
+  private readonly counters = { commands: {} as Record<string, number>, refusals: {} as Record<string, number>, skipped: 0, errors: 0, lagMs: 0 };
   private readonly refusalLog: SimulatorStats['refusalLog'] = [];
 
   constructor(private readonly core: HubCore, private readonly positions: PositionStream, private readonly opts: SimulatorOptions) {
     if (!(opts.speed > 0) || !Number.isFinite(opts.speed)) throw new Error(`speed must be a positive number, got ${opts.speed}`);
     if (!Number.isInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
     this.rng = new Rng(opts.seed, 'simulator');
+    this.reports = new Rng(opts.seed, 'reports');
     this.real = opts.clock ?? Date.now;
     this.log = opts.log ?? ((m) => console.log(`[simulator] ${m}`));
     this.simAnchor = opts.start ?? this.real();
@@ -183,7 +183,7 @@ export class Simulator {
     return {
       running: this.timer !== null, scenario: this.opts.scenario, speed: this.opts.speed, simulatedAt: Math.round(this.now()),
       commands: { ...c.commands }, refusals: { ...c.refusals }, refusalLog: [...this.refusalLog],
-      skipped: c.skipped, errors: c.errors, positions: c.positions, pending: this.agenda.size, lagMs: Math.round(c.lagMs),
+      skipped: c.skipped, errors: c.errors, positions: this.fleet?.sent ?? 0, pending: this.agenda.size, lagMs: Math.round(c.lagMs),
       effectiveSpeed: realMs > 0 ? Math.round((this.now() - this.simFirst) / realMs) : 0,
       commandsPerRealSecond: realMs > 0 ? Math.round((total * 1000) / realMs) : 0,
       operationsRequested: this.operationCalled ? 1 : 0,
@@ -196,34 +196,24 @@ export class Simulator {
     const world = (this.world = new World(this.core));
     this.cast = ensureCast(this.core, world.departments.values());
     this.picker = new CategoryPicker(world);
-    for (const u of world.units()) {
-      const home = u.home;
-      this.units.set(u.id, { unit: u, beat: beat(this.rng.fork(`beat:${u.id}`), home), motion: still(home), caseId: u.caseId, lastSent: '' });
-    }
-    this.releaseStrandedUnits();
-    for (const m of this.units.values()) if (m.caseId === null && this.onShift(m.unit, t)) m.motion = this.patrolMotion(m, home(m), t);
+    this.pace = new Pace(this.rng, world.calendar);
+    const fleet = (this.fleet = new Fleet(world.units(), this.rng, (u, s, c) => this.setUnitStatus(u, s, c), (id) => world.unit(id)));
+    // Units a previous run left en route or busy: free them if the last change was ours.
+    const last = this.core.db.prepare(`SELECT user_id FROM commands WHERE type = 'unit.setStatus'
+      AND json_extract(result, '$.ok') = 1 AND json_extract(result, '$.entityId') = ? ORDER BY at DESC, rowid DESC LIMIT 1`);
+    fleet.releaseStranded((id) => this.cast!.userIds.has((last.get(id) as { user_id: string } | undefined)?.user_id ?? ''));
+    fleet.begin(t);
     this.adoptOpenCases(t);
     this.unlisten = this.core.onEvents((events) => this.heard(events));
     this.agenda.add(t, { kind: 'arrival' });
-    this.agenda.add(this.nextShiftChange(t), { kind: 'shift' });
+    this.agenda.add(nextShiftChange(t), { kind: 'shift' });
     if (this.opts.scenario === 'typhoon') {
       this.typhoonAt = t + MIN;
       this.agenda.add(this.typhoonAt, { kind: 'cap' });
       this.agenda.add(this.typhoonAt, { kind: 'surge' });
     }
-    this.samplePositions(t);
-    this.log(`${this.opts.scenario} at ${this.opts.speed}×, seed ${this.opts.seed}: ${this.units.size} units, ${world.categories.size} categories, ${this.cast.liaisons.size} departments`);
-  }
-
-  /** Units a previous run left en route or busy: their last status change was ours, so free them. */
-  private releaseStrandedUnits(): void {
-    const last = this.core.db.prepare(`SELECT user_id FROM commands WHERE type = 'unit.setStatus'
-      AND json_extract(result, '$.ok') = 1 AND json_extract(result, '$.entityId') = ? ORDER BY at DESC, rowid DESC LIMIT 1`);
-    for (const m of this.units.values()) {
-      if (m.unit.status === 'available' || m.unit.status === 'offline') continue;
-      const by = (last.get(m.unit.id) as { user_id: string } | undefined)?.user_id;
-      if (by && this.cast!.userIds.has(by) && this.setUnit(m, 'available', null)) m.caseId = null;
-    }
+    fleet.sample(this.positions, t);
+    this.log(`${this.opts.scenario} at ${this.opts.speed}×, seed ${this.opts.seed}: ${fleet.size} units, ${world.categories.size} categories, ${this.cast.liaisons.size} departments`);
   }
 
   /** Open cases from a previous run, or dispatched to our departments by people: carry them on. */
@@ -244,30 +234,26 @@ export class Simulator {
     const dept = c.owners.find((d) => this.cast!.liaisons.has(d));
     switch (c.status) {
       case 'dispatched': case 'reopened':
-        if (dept) this.agenda.add(this.deptTime(dept, c.urgency, t, 5, 30), { kind: 'respond', caseId: c.id, dept });
+        if (dept) this.agenda.add(this.pace!.department(dept, c.urgency, t, 5, 30), { kind: 'respond', caseId: c.id, dept });
         return;
       case 'accepted':
         if (dept) this.agenda.add(t + this.rng.between(30, 240) * MIN, { kind: 'resolve', caseId: c.id, dept });
         return;
     }
     if (!memo.center) return;
-    if (c.status === 'reported') this.agenda.add(this.centerTime(c.urgency, t), { kind: 'triage', caseId: c.id });
-    if (c.status === 'registered' || c.status === 'returned') this.agenda.add(this.centerTime(c.urgency, t), { kind: 'dispatch', caseId: c.id });
-    if (c.status === 'resolved') this.agenda.add(this.verifyTime(c.urgency, t), { kind: 'verify', caseId: c.id });
+    if (c.status === 'reported') this.agenda.add(this.pace!.center(c.urgency, t), { kind: 'triage', caseId: c.id });
+    if (c.status === 'registered' || c.status === 'returned') this.agenda.add(this.pace!.center(c.urgency, t), { kind: 'dispatch', caseId: c.id });
+    if (c.status === 'resolved') this.agenda.add(this.pace!.verify(c.urgency, t), { kind: 'verify', caseId: c.id });
     if (c.status === 'suspended') this.agenda.add(t + this.rng.between(2, 12) * HOUR, { kind: 'resume', caseId: c.id });
   }
 
   /** Other people's actions: a person taking over one of our cases, or dispatching to our departments. */
-  private heard(events: readonly { entity: string; data: { by: string | null; state: unknown } }[]): void {
+  private heard(events: readonly HubEvent[]): void {
     for (const e of events) {
-      if (e.entity !== 'case' || e.data.by === null || this.cast!.userIds.has(e.data.by)) continue;
+      if (e.entity !== 'case' || e.data.by === null || this.cast!.userIds.has(e.data.by) || NOTES.has(e.type)) continue;
       const c = e.data.state as Case;
-      const memo = this.memos.get(c.id);
-      if (memo) memo.center = false;
-      if (c.status === 'dispatched' || c.status === 'reopened') {
-        if (!memo) this.memos.set(c.id, { center: false });
-        this.carryOn(c, this.now());
-      }
+      this.memo(c.id).center = false;
+      if (e.type === 'case.dispatched' || e.type === 'case.reopened') this.carryOn(c, this.now());
     }
   }
 
@@ -302,7 +288,7 @@ export class Simulator {
     const real = this.real();
     if (real - this.lastPositions >= Math.max(100, Math.min(1000, 1000 / this.opts.speed))) {
       this.lastPositions = real;
-      this.samplePositions(Math.min(target, this.now()));
+      this.fleet!.sample(this.positions, Math.min(target, this.now()));
     }
   }
 
@@ -311,13 +297,13 @@ export class Simulator {
       case 'arrival': return this.arrival(t);
       case 'surge': return this.surge(t);
       case 'cap': return this.cap(t);
-      case 'shift': return this.shift(t);
+      case 'shift': return void this.agenda.add(this.fleet!.shift(t), { kind: 'shift' });
       case 'triage': return this.triage(step.caseId, t);
       case 'dispatch': return this.dispatch(step.caseId, t);
       case 'respond': return this.respond(step.caseId, step.dept, t);
       case 'progress': return this.progress(step.caseId, step.dept);
-      case 'arrive': return this.arrive(step.caseId, step.unitId, t);
-      case 'leave': return this.leave(step.caseId, step.unitId, t);
+      case 'arrive': return this.arrive(step.caseId, step.unitId);
+      case 'leave': return this.fleet!.leave(step.unitId, step.caseId, t);
       case 'resolve': return this.resolve(step.caseId, step.dept, t);
       case 'verify': return this.verify(step.caseId, t);
       case 'suspend': return this.suspend(step.caseId, t);
@@ -332,42 +318,45 @@ export class Simulator {
     const perDay = this.opts.casesPerDay ?? DEFAULT_CASES_PER_DAY;
     const scale = perDay / HOURLY_RATE.reduce((a, b) => a + b, 0);
     const peak = Math.max(...HOURLY_RATE) * scale;
-    this.agenda.add(t + this.rng.exponential(HOUR / peak), { kind: 'arrival' });
+    this.agenda.add(t + this.reports.exponential(HOUR / peak), { kind: 'arrival' });
     const factor = this.opts.scenario === 'typhoon' && t >= this.typhoonAt && surgeRate((t - this.typhoonAt) / HOUR) > 0 ? BACKGROUND_FACTOR : 1;
-    if (!this.rng.chance((HOURLY_RATE[hourOf(t)]! * scale * factor) / peak)) return;
+    if (!this.reports.chance((HOURLY_RATE[hourOf(t)]! * scale * factor) / peak)) return;
     const night = hourOf(t) < 6 || hourOf(t) >= 22;
-    const source = this.rng.weighted(SOURCE_SHARES, (s) => s.share * (night ? s.nightFactor : 1)).source;
-    const dup = source === 'hotline' && this.rng.chance(CHANCES.duplicate) ? this.duplicateTarget(t) : null;
+    const source = this.reports.weighted(SOURCE_SHARES, (s) => s.share * (night ? s.nightFactor : 1)).source;
+    const dup = source === 'hotline' && this.reports.chance(CHANCES.duplicate) ? this.duplicateTarget(t) : null;
     if (dup) {
       const cat = this.world!.categories.get(dup.categoryCode)!;
-      this.report({ source, category: cat.code, urgency: pickUrgency(this.rng, cat, source), near: dup.point }, t, { center: true, duplicateOf: dup.id });
+      this.report({ source, category: cat.code, urgency: pickUrgency(this.reports, cat, source), near: dup.point }, t, { center: true, duplicateOf: dup.id });
       return;
     }
-    const cat = this.picker!.pick(this.rng, source);
-    this.report({ source, category: cat.code, urgency: pickUrgency(this.rng, cat, source) }, t, { center: true, invalid: this.rng.chance(CHANCES.invalid) });
+    const cat = this.picker!.pick(this.reports, source);
+    this.report({ source, category: cat.code, urgency: pickUrgency(this.reports, cat, source) }, t, { center: true, invalid: this.reports.chance(CHANCES.invalid) });
   }
 
   /** A recent report still waiting at the center that a second caller may be repeating. */
   private duplicateTarget(t: number): { id: string; point: LngLat; categoryCode: string } | null {
     const fresh = this.recent.filter((r) => t - r.at < 3 * HOUR);
-    return fresh.length ? this.rng.pick(fresh) : null;
+    return fresh.length ? this.reports.pick(fresh) : null;
   }
 
-  private report(input: {
-    source: Source; category: string; urgency: Urgency; near?: LngLat | null; density?: Readonly<Record<string, number>>; densityFallback?: number;
-  }, t: number, memo: Memo): string | null {
+  /**
+   * Reports one case from `source`. Video alarms sit at a camera and patrol reports where a
+   * patrol is; `lowGround` (storm water) first draws a low-lying community and keeps the
+   * camera, if any, inside its town.
+   */
+  private report(input: { source: Source; category: string; urgency: Urgency; near?: LngLat | null; lowGround?: boolean }, t: number, memo: Memo): string | null {
     const world = this.world!;
     let near = input.near ?? null;
     let note: string | undefined;
-    const camera = input.source === 'video' && !near ? this.pickCamera() : null;
+    const area = input.lowGround ? world.pickCommunity(this.reports, LOW_LYING_WEIGHT, 0.4, true) : null;
+    const camera = input.source === 'video' && !near ? this.pickCamera(area?.subdistrict.code ?? null) : null;
     if (camera) near = camera.point;
-    if (input.source === 'patrol' && !near) {
-      const p = this.pickPatrol(t);
-      if (p) [near, note] = [fixAt(p.motion, t).point, `巡查上报：${p.unit.name}`];
+    if (input.source === 'patrol' && !near && !area) {
+      const p = this.fleet!.onBeat(t, this.reports);
+      if (p) [near, note] = [p.point, `巡查上报：${p.name}`];
     }
-    const draft = draftReport(this.rng, world, {
-      source: input.source, category: world.categories.get(input.category)!, urgency: input.urgency, at: t, near, camera, note,
-      density: input.density, densityFallback: input.densityFallback,
+    const draft = draftReport(this.reports, world, {
+      source: input.source, category: world.categories.get(input.category)!, urgency: input.urgency, at: t, near, camera, note, community: area,
     });
     if (!draft) {
       this.counters.skipped++;
@@ -380,18 +369,13 @@ export class Simulator {
       this.recent.push({ id: r.entityId, at: t, point: draft.payload.point, categoryCode: input.category });
       if (this.recent.length > 40) this.recent.shift();
     }
-    this.agenda.add(this.centerTime(input.urgency, t), { kind: 'triage', caseId: r.entityId });
+    this.agenda.add(this.pace!.center(input.urgency, t), { kind: 'triage', caseId: r.entityId });
     return r.entityId;
   }
 
-  private pickCamera() {
-    const online = this.world!.cameras().filter((c) => c.status === 'online');
-    return online.length ? this.rng.pick(online) : null;
-  }
-
-  private pickPatrol(t: number): UnitMemo | null {
-    const out = [...this.units.values()].filter((m) => m.caseId === null && m.motion.patrol !== null && t >= m.motion.patrol.startAt);
-    return out.length ? this.rng.pick(out) : null;
+  private pickCamera(subdistrictCode: string | null) {
+    const online = this.world!.cameras().filter((c) => c.status === 'online' && (subdistrictCode === null || c.subdistrictCode === subdistrictCode));
+    return online.length ? this.reports.pick(online) : null;
   }
 
   // ── Typhoon ────────────────────────────────────────────────────────────────────────────
@@ -404,7 +388,7 @@ export class Simulator {
     }
     this.capCase = caseId;
     this.memos.set(caseId, { center: true });
-    this.agenda.add(this.centerTime('urgent', t), { kind: 'triage', caseId });
+    this.agenda.add(this.pace!.center('urgent', t), { kind: 'triage', caseId });
     this.log(`typhoon warning (CAP) became case ${caseId}`);
   }
 
@@ -412,16 +396,15 @@ export class Simulator {
     const hoursIn = (t - this.typhoonAt) / HOUR;
     if (hoursIn > 16) return;
     const peak = surgeRate(6);
-    this.agenda.add(t + this.rng.exponential(HOUR / peak), { kind: 'surge' });
-    if (!this.rng.chance(surgeRate(hoursIn) / peak)) return;
-    const code = pickSurgeCategory(this.rng, this.world!);
+    this.agenda.add(t + this.reports.exponential(HOUR / peak), { kind: 'surge' });
+    if (!this.reports.chance(surgeRate(hoursIn) / peak)) return;
+    const code = pickSurgeCategory(this.reports, this.world!);
     if (!code) return;
     const cat = this.world!.categories.get(code)!;
-    const source = this.rng.weighted(SURGE_SOURCES, (s) => s.share).source;
-    const urgency = pickUrgency(this.rng, cat, source, { urgent: 0.4, high: 0.4 });
+    const source = this.reports.weighted(SURGE_SOURCES, (s) => s.share).source;
+    const urgency = pickUrgency(this.reports, cat, source, { urgent: 0.4, high: 0.4 });
     // Water stands in the low towns; wind damage follows where people and trees are.
-    const flood = FLOOD_CODES.has(code);
-    const id = this.report({ source, category: code, urgency, density: flood ? LOW_LYING_WEIGHT : URBAN_WEIGHT, densityFallback: flood ? 0.4 : 1 }, t, { center: true });
+    const id = this.report({ source, category: code, urgency, lowGround: FLOOD_CODES.has(code) }, t, { center: true });
     if (!id) return;
     this.surgeCases.push(id);
     if (this.surgeCases.length >= OPERATION_THRESHOLD && !this.operationCalled) {
@@ -451,7 +434,7 @@ export class Simulator {
       this.act(officer, 'case.reject', { caseId, reason: this.rng.pick(REJECT_REASONS) }, c.version);
       this.memos.delete(caseId);
     } else if (this.act(officer, 'case.register', { caseId }, c.version).ok) {
-      this.agenda.add(this.centerTime(c.urgency, t), { kind: 'dispatch', caseId });
+      this.agenda.add(this.pace!.center(c.urgency, t), { kind: 'dispatch', caseId });
     }
   }
 
@@ -466,7 +449,7 @@ export class Simulator {
     if (!dept) return void this.counters.skipped++;
     const note = memo.returnedBy ? (sub ? '原承办部门退回，按属地管理原则派属地分中心处置' : '经核实属本部门职责，请予处置') : undefined;
     const r = this.act(this.cast!.officer, 'case.dispatch', { caseId, departments: [dept], ...(note ? { note } : {}) }, c.version);
-    if (r.ok && this.cast!.liaisons.has(dept)) this.agenda.add(this.deptTime(dept, c.urgency, t, 5, 30), { kind: 'respond', caseId, dept });
+    if (r.ok && this.cast!.liaisons.has(dept)) this.agenda.add(this.pace!.department(dept, c.urgency, t, 5, 30), { kind: 'respond', caseId, dept });
   }
 
   private verify(caseId: string, t: number): void {
@@ -480,7 +463,7 @@ export class Simulator {
     if (passed) return void this.memos.delete(caseId);
     memo.reworked = true;
     const dept = c.owners.find((d) => this.cast!.liaisons.has(d));
-    if (dept) this.agenda.add(this.deptTime(dept, c.urgency, t, 10, 60), { kind: 'respond', caseId, dept });
+    if (dept) this.agenda.add(this.pace!.department(dept, c.urgency, t, 10, 60), { kind: 'respond', caseId, dept });
   }
 
   private suspend(caseId: string, t: number): void {
@@ -511,7 +494,7 @@ export class Simulator {
       const r = this.act(liaison, 'case.return', { caseId, reason: this.rng.pick(RETURN_REASONS) }, c.version);
       if (r.ok) {
         memo.returnedBy = dept;
-        if (memo.center) this.agenda.add(this.centerTime(c.urgency, t), { kind: 'dispatch', caseId });
+        if (memo.center) this.agenda.add(this.pace!.center(c.urgency, t), { kind: 'dispatch', caseId });
       }
       return;
     }
@@ -521,27 +504,18 @@ export class Simulator {
     this.planHandling(accepted, dept, t);
   }
 
-  /** When the department will finish, whether it runs late, and which unit goes out. */
+  /** When the department will finish, which unit goes out, and whether it needs an extension. */
   private planHandling(c: Case, dept: string, t: number): void {
     const memo = this.memo(c.id);
-    const profile = departmentProfile(dept);
-    // Durations from the hub's own deadline, so this holds whatever clock the hub runs on.
-    const remaining = Math.max(30 * MIN, (c.handlingDue ?? t + 4 * HOUR) - (c.acceptedAt ?? t));
-    const late = this.rng.chance(profile.lateChance);
-    let at = memo.reworked
-      ? t + Math.min(remaining, this.rng.logNormal(3 * HOUR, 0.5))
-      : late
-        ? t + remaining + this.rng.logNormal(0.25 * remaining, 0.6) + 10 * MIN
-        : t + Math.min(0.95 * remaining, this.rng.logNormal(profile.resolveShare * remaining, 0.5));
-    at = Math.max(at, t + 15 * MIN);
-    if (!profile.roundTheClock && c.urgency !== 'urgent' && !this.world!.calendar.isWorkingTime(at)) {
-      // Office departments finish in office hours, unless that would make them late.
-      const shifted = this.world!.calendar.addWorkingHours(at, this.rng.between(0.1, 1.5));
-      if (late || shifted <= t + remaining) at = shifted;
-    }
-    const unit = this.sendUnit(c, dept, t);
-    if (unit) at = Math.max(at, unit.leaveAt + 5 * MIN);
-    else if (at - t > 2 * HOUR) this.agenda.add(t + 0.4 * (at - t), { kind: 'progress', caseId: c.id, dept });
+    const plan = this.pace!.handling(c, dept, t, memo.reworked ?? false);
+    const remaining = plan.remaining;
+    let at = plan.at;
+    const unit = this.fleet!.send(c, dept, t);
+    if (unit) {
+      this.agenda.add(unit.arriveAt, { kind: 'arrive', caseId: c.id, unitId: unit.unitId });
+      this.agenda.add(unit.leaveAt, { kind: 'leave', caseId: c.id, unitId: unit.unitId });
+      at = Math.max(at, unit.leaveAt + 5 * MIN);
+    } else if (at - t > 2 * HOUR) this.agenda.add(t + 0.4 * (at - t), { kind: 'progress', caseId: c.id, dept });
     memo.resolveAt = at;
     this.agenda.add(at, { kind: 'resolve', caseId: c.id, dept });
     if (memo.center && !memo.extended && remaining > 24 * HOUR && this.rng.chance(CHANCES.extension)) {
@@ -563,99 +537,26 @@ export class Simulator {
     if (!c || !['accepted', 'reopened'].includes(c.status) || !c.owners.includes(dept)) return void this.counters.skipped++;
     const note = this.rng.pick(departmentProfile(dept).resolveNotes);
     const r = this.act(this.cast!.liaisons.get(dept)!, 'case.resolve', { caseId, note }, c.version);
-    if (r.ok && memo.center) this.agenda.add(this.verifyTime(c.urgency, t), { kind: 'verify', caseId });
+    if (r.ok && memo.center) this.agenda.add(this.pace!.verify(c.urgency, t), { kind: 'verify', caseId });
   }
 
   // ── Units ──────────────────────────────────────────────────────────────────────────────
 
-  /** The department's nearest free unit drives to the case; null when none is free. */
-  private sendUnit(c: Case, dept: string, t: number): { leaveAt: number } | null {
-    let best: UnitMemo | null = null;
-    let bestD = Infinity;
-    for (const m of this.units.values()) {
-      if (m.unit.departmentCode !== dept || m.caseId !== null || m.unit.status === 'offline') continue;
-      const d = metres(fixAt(m.motion, t).point, c.point);
-      if (d < bestD) [best, bestD] = [m, d];
-    }
-    if (!best || !this.setUnit(best, 'enroute', c.id)) return null;
-    best.caseId = c.id;
-    best.motion = route(this.rng, fixAt(best.motion, t).point, c.point, t + this.rng.between(1, 4) * MIN, SPEED_MS[best.unit.kind]);
-    const arriveAt = arrivalOf(best.motion) ?? t;
-    const leaveAt = arriveAt + this.rng.between(15, 60) * MIN;
-    this.agenda.add(arriveAt, { kind: 'arrive', caseId: c.id, unitId: best.unit.id });
-    this.agenda.add(leaveAt, { kind: 'leave', caseId: c.id, unitId: best.unit.id });
-    return { leaveAt };
-  }
-
-  private arrive(caseId: string, unitId: string, _t: number): void {
-    const m = this.units.get(unitId);
-    if (!m || m.caseId !== caseId) return;
-    this.setUnit(m, 'busy', caseId);
-    const c = this.load(caseId);
-    const dept = m.unit.departmentCode;
-    if (c && ['accepted', 'reopened'].includes(c.status) && c.owners.includes(dept)) {
-      this.act(this.cast!.liaisons.get(dept)!, 'case.progress', { caseId, note: `${m.unit.name}已到达现场，正在处置` }, c.version);
+  private arrive(caseId: string, unitId: string): void {
+    const unit = this.fleet!.arrive(unitId, caseId);
+    const c = unit ? this.load(caseId) : null;
+    if (!unit || !c) return;
+    const dept = unit.departmentCode;
+    if (['accepted', 'reopened'].includes(c.status) && c.owners.includes(dept)) {
+      this.act(this.cast!.liaisons.get(dept)!, 'case.progress', { caseId, note: `${unit.name}已到达现场，正在处置` }, c.version);
     }
   }
 
-  private leave(caseId: string, unitId: string, t: number): void {
-    const m = this.units.get(unitId);
-    if (!m || m.caseId !== caseId) return;
-    this.setUnit(m, 'available', null);
-    m.caseId = null;
-    m.motion = this.patrolMotion(m, fixAt(m.motion, t).point, t);
-  }
-
-  /** Patrols go out at the start of the shift and home at its end; others keep what they do. */
-  private shift(t: number): void {
-    for (const m of this.units.values()) {
-      if (m.caseId !== null || this.onShift(m.unit, t) === (m.motion.patrol !== null)) continue;
-      m.motion = this.patrolMotion(m, fixAt(m.motion, t).point, t);
-    }
-    this.agenda.add(this.nextShiftChange(t), { kind: 'shift' });
-  }
-
-  /** Back to the beat when on shift (via home, where the beat starts), else home to stand by. */
-  private patrolMotion(m: UnitMemo, from: LngLat, t: number): Motion {
-    const h = home(m);
-    const back = metres(from, h) < 5 ? still(h) : route(this.rng, from, h, t, SPEED_MS[m.unit.kind]);
-    if (this.onShift(m.unit, t)) back.patrol = patrolFrom(m.beat, arrivalOf(back) ?? t, BEAT_SPEED_MS);
-    return back;
-  }
-
-  private onShift(u: Unit, t: number): boolean {
-    if (u.kind !== 'patrol') return false;
-    const h = hourOf(t);
-    return u.departmentCode === 'police' || (h >= SHIFT.start && h < SHIFT.end);
-  }
-
-  private nextShiftChange(t: number): number {
-    const h = hourOf(t);
-    const dayStart = t - ((t + 8 * HOUR) % (24 * HOUR));
-    if (h < SHIFT.start) return dayStart + SHIFT.start * HOUR;
-    if (h < SHIFT.end) return dayStart + SHIFT.end * HOUR;
-    return dayStart + (24 + SHIFT.start) * HOUR;
-  }
-
-  private setUnit(m: UnitMemo, status: Unit['status'], caseId: string | null): boolean {
-    const fresh = this.world!.unit(m.unit.id);
-    if (!fresh) return false;
-    m.unit = fresh;
-    const actor = this.cast!.liaisons.get(fresh.departmentCode) ?? this.cast!.officer;
-    const r = this.act(actor, 'unit.setStatus', { unitId: fresh.id, status, caseId }, fresh.version);
-    if (r.ok) m.unit = { ...fresh, status, caseId, version: r.version };
-    return r.ok;
-  }
-
-  private samplePositions(t: number): void {
-    for (const m of this.units.values()) {
-      const f = fixAt(m.motion, t);
-      const key = `${f.point[0]},${f.point[1]},${f.speed}`;
-      if (key === m.lastSent) continue;
-      m.lastSent = key;
-      const r = this.positions.update({ id: m.unit.id, point: f.point, heading: f.heading, speed: f.speed, at: Math.round(t) });
-      if (r.ok) this.counters.positions++;
-    }
+  /** A unit's status through its department's liaison (the center's officer for others). */
+  private setUnitStatus(u: Unit, status: Unit['status'], caseId: string | null): number | null {
+    const actor = this.cast!.liaisons.get(u.departmentCode) ?? this.cast!.officer;
+    const r = this.act(actor, 'unit.setStatus', { unitId: u.id, status, caseId }, u.version);
+    return r.ok ? r.version : null;
   }
 
   // ── Helpers ────────────────────────────────────────────────────────────────────────────
@@ -694,26 +595,4 @@ export class Simulator {
     if (!m) this.memos.set(caseId, (m = { center: false }));
     return m;
   }
-
-  /** The center is on duty round the clock: minutes, a little faster for urgent cases, sometimes slow. */
-  private centerTime(urgency: Urgency, t: number): number {
-    if (this.rng.chance(CHANCES.slowCenter)) return t + this.rng.between(25, 50) * MIN;
-    const [lo, hi] = urgency === 'urgent' ? [1, 4] : urgency === 'high' ? [2, 10] : [3, 20];
-    return t + this.rng.between(lo, hi) * MIN;
-  }
-
-  /** Departments answer in office hours, except urgent cases and round-the-clock services. */
-  private deptTime(dept: string, urgency: Urgency, t: number, lo: number, hi: number): number {
-    const minutes = this.rng.between(lo, hi);
-    if (urgency === 'urgent' || departmentProfile(dept).roundTheClock || this.world!.calendar.isWorkingTime(t)) return t + minutes * MIN;
-    return this.world!.calendar.addWorkingHours(t, minutes / 60);
-  }
-
-  /** Verification is a field check by day; urgent cases are checked at once. */
-  private verifyTime(urgency: Urgency, t: number): number {
-    if (urgency === 'urgent') return t + this.rng.between(15, 45) * MIN;
-    return this.world!.calendar.addWorkingHours(t, this.rng.between(0.3, 2.5));
-  }
 }
-
-const home = (m: UnitMemo): LngLat => m.unit.home;

@@ -75,9 +75,15 @@ export class World {
     return null;
   }
 
-  /** A community drawn by a weight on its subdistrict's name (urban density, low ground…). */
-  pickCommunity(rng: Rng, weights: Readonly<Record<string, number>>, fallback = 1): Community {
-    return rng.weighted(this.communities, (c) => nameWeight(weights, c.subdistrict.name, fallback));
+  /**
+   * A community drawn by a weight on its subdistrict's name. Per community, dense towns with
+   * many small communities draw more (people report where people live); per subdistrict, the
+   * weight is the town's whole share (water stands on low ground however many communities).
+   */
+  pickCommunity(rng: Rng, weights: Readonly<Record<string, number>>, fallback = 1, perSubdistrict = false): Community {
+    const size = new Map<string, number>();
+    if (perSubdistrict) for (const c of this.communities) size.set(c.subdistrict.code, (size.get(c.subdistrict.code) ?? 0) + 1);
+    return rng.weighted(this.communities, (c) => nameWeight(weights, c.subdistrict.name, fallback) / (perSubdistrict ? size.get(c.subdistrict.code)! : 1));
   }
 
   /** A uniform point inside the community (rejection sampling in its box), or null. */

@@ -22,6 +22,21 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
   const snapshots = new Map<string, Snapshot>();
   let queued: HubEvent[] = [];
   let flushScheduled = false;
+  let commandQueue: Array<{ actor: Actor; raw: unknown; ack: (r: unknown) => void }> = [];
+
+  /** Everything that arrived in this turn of the event loop, in one transaction. */
+  function flushCommands(): void {
+    const batch = commandQueue;
+    commandQueue = [];
+    let results;
+    try {
+      results = hub.applyBatch(batch);
+    } catch (e) {
+      log(`command batch failed: ${String(e)}`);
+      results = batch.map(() => ({ ok: false, error: { code: 'internal', message: 'the hub could not answer' } }));
+    }
+    batch.forEach((b, i) => b.ack(results[i]));
+  }
 
   io.use((socket, next) => {
     const user = hub.users.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token);
@@ -120,7 +135,12 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
       return { ok: true, snapshotId: id!, seq: snap.seq, page, pages, cases: slice(snap.cases), units: slice(snap.units), cameras: slice(snap.cameras) };
     });
 
-    handler(s, SOCKET.command, z.unknown(), (raw) => hub.apply(d.actor, raw));
+    // Commands are answered after their group commit (see HubCore.applyBatch).
+    s.on(SOCKET.command, (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return log(`drop command from ${d.user.username}: no ack`);
+      commandQueue.push({ actor: d.actor, raw, ack: ack as (r: unknown) => void });
+      if (commandQueue.length === 1) setImmediate(flushCommands);
+    });
   });
 
   return {

@@ -9,40 +9,62 @@ import { CameraSchema, CaseSchema, PositionSchema, UnitSchema, UserSchema } from
 import { CommandResultSchema } from '../protocol/commands';
 import { COMMAND_TYPES, type CommandType } from '../protocol/commands';
 
-export const ConnectionStateSchema = z.object({
-  state: z.enum(['offline', 'connecting', 'catching_up', 'online']),
-  /** When the current state began (ms): "offline since t". */
-  since: z.number(),
-  lastSeq: z.number().int().nonnegative(),
-  headSeq: z.number().int().nonnegative(),
-  /** Catch-up progress: events applied of those missed at connect. */
-  caughtUp: z.object({ done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).nullable(),
-  pending: z.number().int().nonnegative(),
-  error: z.string().nullable(),
-});
-export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
+const CommandTypeSchema = z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]);
 
-export const PendingCommandSchema = z.object({
-  commandId: z.string(),
-  type: z.string(),
-  payload: z.unknown(),
-  expectedVersion: z.number().int().nullable(),
-  createdAt: z.number(),
-  attempts: z.number().int().nonnegative(),
-});
-export type PendingCommand = z.infer<typeof PendingCommandSchema>;
-
-export const AnswerSchema = z.object({ commandId: z.string(), type: z.string(), at: z.number(), result: CommandResultSchema });
-export type Answer = z.infer<typeof AnswerSchema>;
-
+/** One line of a case's timeline: an event of the hub's log about that case. */
 export const TimelineEntrySchema = z.object({
-  seq: z.number().int(),
-  at: z.number(),
+  seq: z.number().int().positive(),
+  caseId: z.string(),
   type: z.string(),
+  at: z.number().int(),
   by: z.string().nullable(),
+  commandId: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+/** An officer's action waiting in the outbox for the hub's answer. */
+export const PendingCommandSchema = z.object({
+  commandId: z.string().uuid(),
+  type: CommandTypeSchema,
+  payload: z.unknown(),
+  expectedVersion: z.number().int().positive().nullable(),
+  createdAt: z.number().int(),
+  attempts: z.number().int().nonnegative(),
+  /** 'sent': on the wire at least once, answer not yet received. */
+  state: z.enum(['pending', 'sent']),
+  lastError: z.string().nullable(),
+});
+export type PendingCommand = z.infer<typeof PendingCommandSchema>;
+
+/** The hub's answer to a command, kept so a window opened later still sees it. */
+export const AnswerSchema = z.object({
+  commandId: z.string(),
+  type: CommandTypeSchema,
+  result: CommandResultSchema,
+  createdAt: z.number().int(),
+  answeredAt: z.number().int(),
+});
+export type Answer = z.infer<typeof AnswerSchema>;
+
+export const LINK_STATES = ['offline', 'connecting', 'catching_up', 'online'] as const;
+
+export const ConnectionStateSchema = z.object({
+  state: z.enum(LINK_STATES),
+  /** When `state` last changed: "offline since t". */
+  since: z.number().int(),
+  /** When the replica was last known to be in step with the hub (null: never). */
+  lastOnlineAt: z.number().int().nullable(),
+  lastSeq: z.number().int().nonnegative(),
+  headSeq: z.number().int().nonnegative().nullable(),
+  /** Progress of a catch-up: n of m events' worth of seq. */
+  caughtUp: z.object({ n: z.number().int().nonnegative(), m: z.number().int().nonnegative() }).nullable(),
+  pending: z.number().int().nonnegative(),
+  user: UserSchema.nullable(),
+  /** Why the link is not online, with a code the UI translates ('unreachable', 'unauthenticated', …). */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 
 export const FilterPresetSchema = z.object({
   name: z.string().min(1).max(60),
@@ -65,26 +87,33 @@ export const SnapshotSchema = z.object({
   units: z.array(UnitSchema),
   cameras: z.array(CameraSchema),
   positions: z.array(PositionSchema),
-  connection: ConnectionStateSchema,
   pending: z.array(PendingCommandSchema),
+  /** Recent answers, newest first, so a window opened later still sees them. */
   answers: z.array(AnswerSchema),
+  connection: ConnectionStateSchema,
   settings: SettingsSchema,
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
-/** What changed since the last batch; the core sends at most one per animation frame. */
+/**
+ * What changed since the last batch, coalesced (at most one per animation frame). Entities are
+ * the latest state per id; `reset` means the replica was replaced from a snapshot: re-read it all.
+ */
 export const ChangeBatchSchema = z.object({
+  reset: z.boolean(),
   cases: z.array(CaseSchema),
-  /** Cases that left this user's scope (e.g. returned by the liaison's department). */
-  removedCaseIds: z.array(z.string()),
   units: z.array(UnitSchema),
   cameras: z.array(CameraSchema),
+  /** Ids that left the user's scope (a case dispatched away from a liaison's department). */
+  removed: z.object({ cases: z.array(z.string()), units: z.array(z.string()), cameras: z.array(z.string()) }),
   positions: z.array(PositionSchema),
   answers: z.array(AnswerSchema),
-  /** The whole pending list when it changed, else null. */
-  pending: z.array(PendingCommandSchema).nullable(),
+  /** The latest connection state when it changed, else null. */
   connection: ConnectionStateSchema.nullable(),
-  settings: SettingsSchema.nullable(),
+  /** The whole outbox when it changed, else null. */
+  pending: z.array(PendingCommandSchema).nullable(),
+  /** The settings when they changed (from this or another window), else absent. */
+  settings: SettingsSchema.nullable().optional(),
 });
 export type ChangeBatch = z.infer<typeof ChangeBatchSchema>;
 

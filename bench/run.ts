@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: every benchmark, with the yardsticks measured in the same run. One JSON line
+ * per figure on stdout, all of them in bench/results.json. Budgets are checked here, never in
+ * `npm test`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { round, withBudget, type Figure } from './figures';
+import { socketIoThroughput, sqliteInsertRate } from './yardsticks';
+import { benchRegions } from './regions';
+import { benchHub } from './hub';
+
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.some((o) => name.startsWith(o));
+const figures: Figure[] = [];
+
+function emit(f: Figure): void {
+  const out = { ...f, value: round(f.value), ...(f.ratio !== undefined ? { ratio: round(f.ratio) } : {}) };
+  figures.push(out);
+  console.log(JSON.stringify(out));
+}
+
+const sqlite = sqliteInsertRate();
+emit(sqlite);
+const socketio = await socketIoThroughput();
+emit(socketio);
+
+if (wanted('region')) {
+  for (const f of await benchRegions()) emit(f.name === 'region.lookup' ? withBudget(f, { min: 100_000 }) : f);
+}
+if (wanted('hub')) {
+  for (const f of await benchHub()) {
+    const yard = f.name.startsWith('hub.commands') ? sqlite : socketio;
+    emit({ ...f, ratio: f.value / yard.value, yardstick: yard.name });
+  }
+}
+
+const file = path.resolve(import.meta.dirname, 'results.json');
+fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, node: process.version }, figures }, null, 2));
+const missed = figures.filter((f) => f.budget && !f.budget.met);
+console.error(`${figures.length} figures → ${path.relative(process.cwd(), file)}${missed.length ? `; budgets missed: ${missed.map((f) => f.name).join(', ')}` : '; all budgets met'}`);
+process.exit(0);
