@@ -6,12 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { startHub } from '../hub/server';
 import type { Figure } from './figures';
 
-const PASSWORD = 'bench-password-123';
+// A throwaway user of a throwaway hub; still no fixed password in the repository.
+const PASSWORD = randomBytes(12).toString('base64url');
 
 export async function benchHub(): Promise<Figure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hub-'));

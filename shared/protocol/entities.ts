@@ -100,7 +100,10 @@ export const CameraSchema = z.object({
 });
 export type Camera = z.infer<typeof CameraSchema>;
 
-/** Latest-value unit position (DESIGN §4 streams): never in the event log. */
+/**
+ * Latest-value unit position (DESIGN §4 streams): never in the event log. `heading` in degrees
+ * clockwise from north, `speed` in metres per second.
+ */
 export const PositionSchema = z.object({
   id,
   point: LngLatSchema,

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { startHub, type HubOptions, type RunningHub } from '../../../hub/server';
 import type { NewUser } from '../../../hub/auth/users';
@@ -16,7 +16,8 @@ export async function testHub(opts: Partial<HubOptions> = {}): Promise<RunningHu
   return startHub({ dataDir: opts.dataDir ?? tmpDir(), host: '127.0.0.1', port: 0, defaultAccounts: false, timerIntervalMs: 3_600_000, positionIntervalMs: 50, log: () => {}, ...opts });
 }
 
-export const PASSWORD = 'correct-horse-battery';
+// Random per run: no fixed password in the repository, not even a test's.
+export const PASSWORD = randomBytes(12).toString('base64url');
 
 export async function login(url: string, username: string, password = PASSWORD): Promise<{ token: string }> {
   const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });

@@ -1,0 +1,284 @@
+/**
+ * The app core (DESIGN §2): the replica, the outbox and the sync client of one user on one
+ * workstation, and the queries the windows ask. Plain Node; it runs in its own process
+ * (host/entry.ts) so no window ever waits on SQLite.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Case, CommandType, Position } from '../../shared/protocol';
+import { DomainError } from '../../shared/domain/errors';
+import type { CoreApi } from './api';
+import { ChangeCoalescer } from './changes';
+import {
+  CommandArgsSchema, CoreOptionsSchema, IdArgSchema, SearchArgsSchema,
+  type Answer, type CaseDetail, type ChangeBatch, type Checksum, type CommandAccepted, type ConnectionState,
+  type CoreOptions, type CoreSnapshot, type PendingCommand,
+} from './model';
+import { OutboxSender, type SenderHooks } from './outbox/sender';
+import { OutboxStore } from './outbox/store';
+import { Replica } from './replica/replica';
+import { SyncClient } from './sync/client';
+
+/** Points where fault tests stop the process; unset in the product. */
+export interface CoreHooks extends SenderHooks {
+  afterEnqueue?(commandId: string): void;
+}
+
+export interface CoreInternals {
+  hooks?: CoreHooks;
+  log?(msg: string): void;
+  /** Shorter reconnection delays for tests; the defaults suit a real network. */
+  reconnect?: { delayMs: number; delayMaxMs: number; randomization: number };
+  changeIntervalMs?: number;
+  positionFlushMs?: number;
+}
+
+const META_HUB = 'hubUrl';
+
+/** One folder per user: each has their own scope (replica) and their own actions (outbox). */
+export function userFolder(username: string): string {
+  const safe = username.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 32);
+  return `${safe}-${createHash('sha256').update(username).digest('hex').slice(0, 8)}`;
+}
+
+export class Core implements CoreApi {
+  private readonly coalescer: ChangeCoalescer;
+  private readonly listeners = new Set<(b: ChangeBatch) => void>();
+  private readonly sync: SyncClient;
+  private readonly sender: OutboxSender;
+  private readonly positions = new Map<string, Position>();
+  private readonly dirtyPositions = new Map<string, Position>();
+  private positionTimer: NodeJS.Timeout | null = null;
+  /** Answers whose event the replica has not applied yet (see releaseAnswers). */
+  private parked: Answer[] = [];
+  private started = false;
+  private closed = false;
+
+  private constructor(
+    readonly options: CoreOptions,
+    readonly dir: string,
+    private readonly replica: Replica,
+    private readonly outbox: OutboxStore,
+    private readonly internals: CoreInternals,
+  ) {
+    this.coalescer = new ChangeCoalescer((b) => this.emit(b), internals.changeIntervalMs ?? 16);
+    for (const p of replica.positions()) this.positions.set(p.id, p);
+    this.sync = new SyncClient(replica, {
+      hubUrl: options.hubUrl, username: options.username, password: options.password, token: options.token,
+      ackTimeoutMs: options.ackTimeoutMs, catchupLimit: options.catchupLimit, reconnect: internals.reconnect, log: internals.log,
+    }, {
+      onChanges: (c) => {
+        if (c.cases.length) this.coalescer.addCases(c.cases);
+        if (c.units.length) this.coalescer.addUnits(c.units);
+        if (c.cameras.length) this.coalescer.addCameras(c.cameras);
+        if (c.removed.cases.length || c.removed.units.length || c.removed.cameras.length) this.coalescer.addRemoved(c.removed);
+      },
+      onReset: () => {
+        // Units that left the replica (another scope) take their last positions with them.
+        const units = new Set(this.replica.units().map((u) => u.id));
+        for (const id of this.positions.keys()) if (!units.has(id)) this.positions.delete(id);
+        this.coalescer.markReset();
+      },
+      onPositions: (list) => this.takePositions(list),
+      onLink: () => {
+        this.releaseAnswers();
+        this.coalescer.setConnection(this.connectionState());
+      },
+      onConnected: () => this.sender.linkUp(),
+    });
+    this.sender = new OutboxSender(outbox, this.sync, {
+      timeoutMs: options.ackTimeoutMs,
+      hooks: internals.hooks,
+      log: internals.log,
+      onAnswer: (a) => {
+        this.parked.push(a);
+        this.releaseAnswers();
+      },
+      onPendingChange: () => this.pendingChanged(),
+    });
+  }
+
+  /** Opens (creating if needed) the user's replica and outbox under `dataDir`. */
+  static async open(input: unknown, internals: CoreInternals = {}): Promise<Core> {
+    const parsed = CoreOptionsSchema.safeParse(input);
+    if (!parsed.success) throw new DomainError('invalid_input', z.prettifyError(parsed.error));
+    const options = parsed.data;
+    const dir = path.join(options.dataDir, userFolder(options.username));
+    const replica = Replica.open(path.join(dir, 'replica.sqlite'), options.nativeBinding);
+    let outbox: OutboxStore;
+    try {
+      outbox = OutboxStore.open(path.join(dir, 'outbox.sqlite'), Date.now, options.nativeBinding);
+    } catch (e) {
+      replica.close();
+      throw e;
+    }
+    // Another hub has another log: our lastSeq means nothing there. (The outbox stays: those
+    // are the officer's actions, whichever hub takes them.)
+    const hub = replica.getMeta(META_HUB);
+    if (hub !== null && hub !== options.hubUrl) replica.wipe();
+    replica.setMeta(META_HUB, options.hubUrl);
+    return new Core(options, dir, replica, outbox, internals);
+  }
+
+  async start(): Promise<void> {
+    this.assertOpen();
+    if (this.started) return;
+    this.started = true;
+    this.positionTimer = setInterval(() => this.flushPositions(), this.internals.positionFlushMs ?? 1000);
+    this.positionTimer.unref();
+    this.sync.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sender.stop();
+    await this.sync.stop();
+    if (this.positionTimer) clearInterval(this.positionTimer);
+    this.flushPositions();
+    this.coalescer.flush();
+    this.coalescer.dispose();
+    this.listeners.clear();
+    this.replica.close();
+    this.outbox.close();
+  }
+
+  onChanges(listener: (batch: ChangeBatch) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async snapshot(): Promise<CoreSnapshot> {
+    this.assertOpen();
+    return {
+      cases: this.replica.cases(),
+      units: this.replica.units(),
+      cameras: this.replica.cameras(),
+      positions: [...this.positions.values()],
+      pending: this.outbox.list(),
+      connection: this.connectionState(),
+    };
+  }
+
+  /**
+   * The officer acted: validate, write to the outbox (on disk when this resolves), then send.
+   * Refusals of bad input throw DomainError('invalid_input') and nothing is written.
+   */
+  async command(type: CommandType, payload: unknown, expectedVersion: number | null): Promise<CommandAccepted> {
+    this.assertOpen();
+    const args = CommandArgsSchema.safeParse([type, payload, expectedVersion]);
+    if (!args.success) throw new DomainError('invalid_input', z.prettifyError(args.error));
+    const cmd = this.outbox.enqueue(args.data[0], args.data[1], args.data[2]);
+    this.internals.hooks?.afterEnqueue?.(cmd.commandId);
+    this.pendingChanged();
+    // Sending starts after we have answered: the commandId is the officer's before any network.
+    setImmediate(() => this.sender.kick());
+    return { commandId: cmd.commandId };
+  }
+
+  async search(q: string, limit?: number): Promise<Case[]> {
+    this.assertOpen();
+    const args = SearchArgsSchema.safeParse([q, limit]);
+    if (!args.success) throw new DomainError('invalid_input', z.prettifyError(args.error));
+    return this.replica.search(args.data[0], args.data[1] ?? 50);
+  }
+
+  async caseDetail(id: string): Promise<CaseDetail | null> {
+    this.assertOpen();
+    const args = IdArgSchema.safeParse([id]);
+    if (!args.success) throw new DomainError('invalid_input', z.prettifyError(args.error));
+    const c = this.replica.caseById(args.data[0]);
+    return c ? { case: c, timeline: this.replica.timeline(c.id) } : null;
+  }
+
+  async checksum(): Promise<Checksum> {
+    this.assertOpen();
+    return this.replica.checksum();
+  }
+
+  async connection(): Promise<ConnectionState> {
+    this.assertOpen();
+    return this.connectionState();
+  }
+
+  async pending(): Promise<PendingCommand[]> {
+    this.assertOpen();
+    return this.outbox.list();
+  }
+
+  async answer(commandId: string): Promise<Answer | null> {
+    this.assertOpen();
+    const args = IdArgSchema.safeParse([commandId]);
+    if (!args.success) throw new DomainError('invalid_input', z.prettifyError(args.error));
+    return this.outbox.answer(args.data[0]);
+  }
+
+  async answers(limit = 100): Promise<Answer[]> {
+    this.assertOpen();
+    const n = z.number().int().min(1).max(1000).safeParse(limit);
+    if (!n.success) throw new DomainError('invalid_input', z.prettifyError(n.error));
+    return this.outbox.recentAnswers(n.data);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  private connectionState(): ConnectionState {
+    return { ...this.sync.state, pending: this.outbox.count() };
+  }
+
+  /**
+   * Read-your-writes: an answer reaches the windows only once the replica holds its event
+   * (lastSeq ≥ the answer's seq), so "done" never shows beside the case as it was before.
+   * The answer is durable in the outbox's answers table from the moment it arrived.
+   */
+  private releaseAnswers(): void {
+    if (this.parked.length === 0) return;
+    const lastSeq = this.replica.lastSeq;
+    const keep: Answer[] = [];
+    for (const a of this.parked) {
+      if (a.result.ok && a.result.seq > lastSeq) keep.push(a);
+      else this.coalescer.addAnswer(a);
+    }
+    this.parked = keep;
+  }
+
+  private pendingChanged(): void {
+    if (this.closed) return;
+    this.coalescer.setPending(this.outbox.list());
+    this.coalescer.setConnection(this.connectionState());
+  }
+
+  /** Latest value per unit, older reports ignored; written to disk once per flush interval. */
+  private takePositions(list: readonly Position[]): void {
+    const fresh: Position[] = [];
+    for (const p of list) {
+      const known = this.positions.get(p.id);
+      if (known && known.at > p.at) continue;
+      this.positions.set(p.id, p);
+      this.dirtyPositions.set(p.id, p);
+      fresh.push(p);
+    }
+    if (fresh.length) this.coalescer.addPositions(fresh);
+  }
+
+  private flushPositions(): void {
+    if (this.dirtyPositions.size === 0 || !this.replica.db.open) return;
+    this.replica.savePositions([...this.dirtyPositions.values()]);
+    this.dirtyPositions.clear();
+  }
+
+  private emit(batch: ChangeBatch): void {
+    for (const l of this.listeners) {
+      try {
+        l(batch);
+      } catch (e) {
+        this.internals.log?.(`change listener failed: ${String(e)}`);
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DomainError('invalid_input', 'the core is stopped');
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The core's shapes, as zod schemas: what crosses the process host and the bridge is checked at
+ * each boundary. Those the windows see come from the bridge contract; the rest are the core's.
+ */
+import { z } from 'zod';
+import { CameraSchema, CaseSchema, COMMAND_TYPES, PositionSchema, UnitSchema, type CommandType } from '../../shared/protocol';
+import {
+  ChangeBatchSchema as BridgeChangeBatchSchema, ConnectionStateSchema, PendingCommandSchema,
+} from '../../shared/bridge/contract';
+
+export { ChecksumSchema, type Checksum } from './replica/checksum';
+
+const CommandTypeSchema = z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]);
+
+// The shapes the windows see are the bridge's (shared/bridge/contract.ts): one definition for
+// the core, the shells and the renderer. The core's batches carry no settings (the session adds them).
+export {
+  AnswerSchema, CaseDetailSchema, ConnectionStateSchema, LINK_STATES, PendingCommandSchema, TimelineEntrySchema,
+  type Answer, type CaseDetail, type ConnectionState, type PendingCommand, type TimelineEntry,
+} from '../../shared/bridge/contract';
+
+export const ChangeBatchSchema = BridgeChangeBatchSchema.omit({ settings: true });
+export type ChangeBatch = z.infer<typeof ChangeBatchSchema>;
+
+export const CoreSnapshotSchema = z.object({
+  cases: z.array(CaseSchema),
+  units: z.array(UnitSchema),
+  cameras: z.array(CameraSchema),
+  positions: z.array(PositionSchema),
+  pending: z.array(PendingCommandSchema),
+  connection: ConnectionStateSchema,
+});
+export type CoreSnapshot = z.infer<typeof CoreSnapshotSchema>;
+
+export const CoreOptionsSchema = z
+  .object({
+    /** Folder of this workstation's files; each user gets a folder of their own inside. */
+    dataDir: z.string().min(1),
+    hubUrl: z.url(),
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(200).optional(),
+    /** A session token from a login done elsewhere (the login window). */
+    token: z.string().min(1).max(4096).optional(),
+    /** How long to wait for the hub's answer to one request before trying again. */
+    ackTimeoutMs: z.number().int().min(50).max(120_000).default(10_000),
+    catchupLimit: z.number().int().min(1).max(5000).default(1000),
+    /** better-sqlite3's addon built for this runtime (Electron's ABI differs from Node's; DESIGN §7). */
+    nativeBinding: z.string().min(1).optional(),
+  })
+  .refine((o) => o.password !== undefined || o.token !== undefined, { message: 'a password or a token is needed' });
+export type CoreOptionsInput = z.input<typeof CoreOptionsSchema>;
+export type CoreOptions = z.output<typeof CoreOptionsSchema>;
+
+export const CommandAcceptedSchema = z.object({ commandId: z.string().uuid() });
+export type CommandAccepted = z.infer<typeof CommandAcceptedSchema>;
+
+export const SearchArgsSchema = z.tuple([z.string().max(200), z.number().int().min(1).max(500).optional()]);
+export const CommandArgsSchema = z.tuple([CommandTypeSchema, z.unknown(), z.number().int().positive().nullable()]);
+export const IdArgSchema = z.tuple([z.string().min(1).max(64)]);

@@ -1,0 +1,112 @@
+/**
+ * The Electron shell: thin. Windows per role and display, the custom protocol, the security
+ * checklist (security/policy.ts), one IPC gate, a tray with the connection state, and the
+ * session whose cores run in utility processes, never on this thread.
+ */
+import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, screen, session as electronSession, shell, Tray, nativeImage } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Session } from '../core/bridge/session';
+import { readCredentials } from '../core/bridge/credentials';
+import { openUtilityCore } from './core-process';
+import { WindowLayout } from './windows';
+import {
+  APP_ORIGIN, APP_SCHEME, bundlePath, CONTENT_SECURITY_POLICY, externalLinkAllowed, IPC, isAppUrl, isTrustedSender, permissionDecision, windowOptions,
+} from './security/policy';
+import type { ChangeBatch } from '../../shared/bridge/contract';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
+const hubUrl = arg('hub') ?? 'http://127.0.0.1:7410';
+const dataDir = arg('data-dir') ?? app.getPath('userData');
+const credentialsFile = arg('credentials');
+const RENDERER = path.resolve(import.meta.dirname, '../../renderer');
+const PRELOAD = path.resolve(import.meta.dirname, 'preload/preload.cjs');
+const log = (m: string) => fs.appendFile(path.join(dataDir, 'logs', 'electron.log'), `${new Date().toISOString()} ${m}\n`, () => {});
+
+// A wall PC without a GPU blocklists WebGL: software GL keeps the map alive (DESIGN §7).
+app.commandLine.appendSwitch('enable-unsafe-swiftshader');
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+  const ses = electronSession.defaultSession;
+  ses.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
+  ses.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  protocol.handle(APP_SCHEME, async (request) => {
+    const rel = bundlePath(request.method, request.url);
+    if (!rel) return new Response('forbidden', { status: 403 });
+    const file = path.resolve(RENDERER, rel);
+    if (!file.startsWith(RENDERER + path.sep)) return new Response('forbidden', { status: 403 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    return new Response(res.body, { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY } });
+  });
+
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (externalLinkAllowed(url)) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+
+  const session = new Session({
+    dataDir: path.join(dataDir, 'workstation'), hubUrl, credentials: readCredentials(credentialsFile),
+    defaultUser: credentialsFile ? 'officer' : null, openCore: (o) => openUtilityCore(o, log), log,
+  });
+
+  ipcMain.handle(IPC.call, (event, name: unknown, args: unknown) => {
+    if (!isTrustedSender(IPC.call, event.senderFrame?.url)) {
+      log(`refused IPC from ${event.senderFrame?.url ?? 'unknown frame'}`);
+      return { ok: false, error: { code: 'forbidden', message: 'not an app frame' } };
+    }
+    return session.call(name, args);
+  });
+
+  const layout = new WindowLayout(path.join(dataDir, 'windows.json'), screen);
+  const open = (kind: 'console' | 'wall', name: string, displayId?: number) => {
+    const win = new BrowserWindow(windowOptions(PRELOAD, kind, layout.boundsFor(name, displayId)));
+    layout.track(name, win);
+    win.once('ready-to-show', () => win.show());
+    void win.loadURL(kind === 'wall' ? `${APP_ORIGIN}/wall/${encodeURIComponent(name)}` : `${APP_ORIGIN}/`);
+    return win;
+  };
+
+  const tray = new Tray(nativeImage.createEmpty());
+  tray.setToolTip('大联动指挥中心');
+  tray.setContextMenu(Menu.buildFromTemplate([{ label: '退出 Quit', click: () => app.quit() }]));
+
+  session.onChanges((batch: ChangeBatch) => {
+    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC.changes, batch);
+    if (batch.connection) tray.setToolTip(`大联动指挥中心 · ${batch.connection.state}`);
+    const urgent = batch.cases.filter((c) => c.urgency === 'urgent' && c.status === 'reported' && c.version === 1);
+    const focused = BrowserWindow.getFocusedWindow();
+    if (urgent.length && !focused && Notification.isSupported()) {
+      new Notification({ title: `紧急事件 ${urgent.length} 件`, body: urgent.map((c) => `${c.id} ${c.address}`).join('\n') }).show();
+    }
+  });
+
+  await session.startDefault();
+  open('console', 'console');
+  for (const wall of layout.walls()) open('wall', wall.name, wall.displayId);
+  screen.on('display-added', () => layout.reopenWalls((name, id) => open('wall', name, id)));
+
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => void session.close());
+}

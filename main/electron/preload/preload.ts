@@ -1,0 +1,36 @@
+/**
+ * The preload: `window.linkage` as domain calls only (checklist 20). No ipcRenderer, no event
+ * objects and no method forwarding by name reach the page; the main process validates again.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { ChangeBatch, LinkageBridge } from '../../../shared/bridge/contract';
+
+const CALL = 'linkage:call';
+const CHANGES = 'linkage:changes';
+
+async function call<T>(name: string, ...args: unknown[]): Promise<T> {
+  const r = (await ipcRenderer.invoke(CALL, name, args)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value;
+}
+
+const bridge: LinkageBridge = {
+  snapshot: () => call('snapshot'),
+  district: () => call('district'),
+  command: (type, payload, expectedVersion) => call('command', type, payload, expectedVersion),
+  search: (text) => call('search', text),
+  caseDetail: (id) => call('caseDetail', id),
+  setSettings: (patch) => call('setSettings', patch),
+  accounts: () => call('accounts'),
+  switchUser: (username) => call('switchUser', username),
+  login: (username, password) => call('login', username, password),
+  onChanges(listener) {
+    const wrapped = (_e: IpcRendererEvent, batch: ChangeBatch) => listener(batch);
+    ipcRenderer.on(CHANGES, wrapped);
+    return () => {
+      ipcRenderer.removeListener(CHANGES, wrapped);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('linkage', bridge);
