@@ -55,12 +55,16 @@ export interface RunningHub {
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const log = opts.log ?? ((m: string) => console.log(`[hub] ${m}`));
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  // Above 1× the hub lives on the simulator's clock, so deadlines and overdue marks run at that speed.
+  const speed = opts.simulator?.speed ?? 1;
+  let simulator: Simulator | null = null;
+  const clock = opts.clock ?? (speed > 1 ? () => simulator?.now() ?? Date.now() : Date.now);
   const rules = loadRules();
   const core = new HubCore(path.join(opts.dataDir, 'hub.sqlite'), rules, {
     sessionTtlMs: opts.sessionTtlMs ?? 12 * 3600_000,
     maxFailedLogins: opts.maxFailedLogins ?? 5,
     lockoutMs: opts.lockoutMs ?? 15 * 60_000,
-  }, opts.clock);
+  }, clock);
   seedDistrict(core);
   const sourceKeys = ensureSourceKeys(core);
   const credentials = opts.defaultAccounts ? createDefaultAccounts(core, sourceKeys, opts.credentialsFile ?? null, log) : null;
@@ -92,9 +96,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const io = new Server(server, { serveClient: false, maxHttpBufferSize: 2 * 1024 * 1024, cors: { origin: false } });
   const sockets = attachSockets(io, core, log);
   const positions = new PositionStream(core, (list, scope) => sockets.positions(list, scope), opts.positionIntervalMs ?? 1000);
-  const timer = new DeadlineTimer(core, opts.timerIntervalMs ?? 30_000);
+  const timer = new DeadlineTimer(core, opts.timerIntervalMs ?? Math.max(250, 30_000 / speed));
   const keepMs = (opts.keepDays ?? 30) * 86_400_000;
-  const compaction = setInterval(() => core.log.compact((opts.clock ?? Date.now)() - keepMs), 3600_000);
+  const compaction = setInterval(() => core.log.compact(clock() - keepMs), 3600_000);
   compaction.unref();
 
   await new Promise<void>((resolve, reject) => {
@@ -104,14 +108,19 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const port = (server.address() as { port: number }).port;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   log(`listening on ${url} (seq ${core.log.headSeq})`);
-  const simulator = opts.simulator ? new Simulator(core, positions, opts.simulator) : null;
-  simulator?.start();
+  if (opts.simulator) {
+    // Never run the clock backwards: an earlier, faster run may have stored later times.
+    const last = (core.db.prepare('SELECT MAX(at) AS at FROM events').get() as { at: number | null }).at ?? 0;
+    const now = Date.now();
+    simulator = new Simulator(core, positions, { ...opts.simulator, start: speed > 1 && last > now ? last + 1000 : now, log: (m) => log(`[simulator] ${m}`) });
+    simulator.start();
+  }
 
   return {
     url, port, core, positions, credentials,
     createUser: (u) => core.users.create(u),
     async close() {
-      simulator?.stop();
+      simulator?.dispose();
       clearInterval(compaction);
       timer.stop();
       positions.stop();
