@@ -59,7 +59,7 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   } catch {
     return null;
   }
-  if (decoded.includes('\0')) return null;
+  if (decoded.includes('\0') || decoded.split(/[\/\\]/).includes('..')) return null;
   const rel = decoded === '/' || decoded.startsWith('/wall/') || decoded === '/wall' ? '/index.html' : decoded;
   const file = path.resolve(root, '.' + path.posix.normalize(rel));
   return file === root || file.startsWith(root + path.sep) ? file : null;

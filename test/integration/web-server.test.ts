@@ -1,0 +1,105 @@
+// Browser mode's server: GET-only pages from one folder, and a bridge that needs the token and
+// the server's own Origin; a real hub and a real core process underneath.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import http from 'node:http';
+import WebSocket from 'ws';
+import { startHub, type RunningHub } from '../../hub/server';
+import { startBrowserApp } from '../../main/web/app';
+import { resolveStatic } from '../../main/web/server';
+import type { WireMessage } from '../../shared/bridge/contract';
+import { tmpDir } from './helpers/hub';
+
+let hub: RunningHub;
+let app: Awaited<ReturnType<typeof startBrowserApp>>;
+const staticDir = tmpDir('static-');
+
+beforeAll(async () => {
+  fs.writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>大联动</title>');
+  fs.mkdirSync(path.join(staticDir, 'assets'));
+  fs.writeFileSync(path.join(staticDir, 'assets', 'worker.mjs'), 'export {}');
+  const dir = tmpDir();
+  const credentialsFile = path.join(dir, 'credentials.json');
+  hub = await startHub({ dataDir: path.join(dir, 'hub'), port: 0, defaultAccounts: true, credentialsFile, log: () => {} });
+  app = await startBrowserApp({ dataDir: dir, hubUrl: hub.url, credentialsFile, defaultUser: 'officer', staticDir, log: () => {} });
+});
+
+afterAll(async () => {
+  await app.close();
+  await hub.close();
+});
+
+function get(pathname: string, method = 'GET'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${app.server.url}${pathname}`, { method }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function bridge(query: string, origin: string | undefined): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${app.server.url.replace('http', 'ws')}/bridge${query}`, origin ? { origin } : {});
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+function ask(ws: WebSocket, id: number, call: string, args: unknown[]): Promise<WireMessage> {
+  return new Promise((resolve) => {
+    const on = (d: WebSocket.RawData) => {
+      const m = JSON.parse(String(d)) as WireMessage;
+      if (m.kind === 'reply' && m.id === id) {
+        ws.off('message', on);
+        resolve(m);
+      }
+    };
+    ws.on('message', on);
+    ws.send(JSON.stringify({ id, call, args }));
+  });
+}
+
+describe('browser-mode server', () => {
+  it('serves the pages with a CSP, .mjs as JavaScript, and the wall route', async () => {
+    const index = await get('/');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await get('/wall/main')).body).toContain('大联动');
+    expect((await get('/assets/worker.mjs')).headers['content-type']).toMatch(/javascript/);
+  });
+
+  it('allows GET only and never leaves its folder', async () => {
+    expect((await get('/', 'POST')).status).toBe(405);
+    expect((await get('/../../etc/passwd')).status).not.toBe(200);
+    expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).not.toBe(200);
+    expect(resolveStatic(staticDir, '/%2e%2e/x')).toBeNull();
+    expect(resolveStatic(staticDir, '/a%00.js')).toBeNull();
+  });
+
+  it('refuses the bridge without the token or from another origin', async () => {
+    await expect(bridge('', app.server.url)).rejects.toThrow(/403/);
+    await expect(bridge(`?token=${app.server.token}`, 'https://evil.example')).rejects.toThrow(/403/);
+    await expect(bridge(`?token=${app.server.token}`, undefined)).rejects.toThrow(/403/);
+  });
+
+  it('answers bridge calls for the default officer and refuses bad ones', async () => {
+    const ws = await bridge(`?token=${app.server.token}`, app.server.url);
+    const snap = await ask(ws, 1, 'snapshot', []);
+    expect(snap.kind === 'reply' && snap.result.ok).toBe(true);
+    if (snap.kind === 'reply' && snap.result.ok) expect((snap.result.value as { cameras: unknown[] }).cameras.length).toBeGreaterThan(0);
+    const unknown = await ask(ws, 2, 'eval', ['process.exit()']);
+    expect(unknown).toMatchObject({ result: { ok: false, error: { code: 'invalid_input' } } });
+    const bad = await ask(ws, 3, 'command', ['case.report', { point: 'here' }, null]);
+    expect(bad).toMatchObject({ result: { ok: false, error: { code: 'invalid_input' } } });
+    ws.send('not json');
+    const accounts = await ask(ws, 4, 'accounts', []);
+    expect(accounts.kind === 'reply' && accounts.result.ok && (accounts.result.value as Array<{ username: string; password?: string }>).every((a) => a.password === undefined)).toBe(true);
+    ws.close();
+  });
+});
