@@ -51,6 +51,15 @@ export function contentSecurityPolicy(origin: string): string {
   ].join('; ');
 }
 
+/**
+ * `/` and `/wall/<name>` are the app's pages (one index.html); the build's relative asset URLs
+ * seen from a wall page (`/wall/assets/…`) are the same files as `/assets/…`.
+ */
+export function pageOrAsset(p: string): string {
+  if (p === '/' || p === '' || /^\/wall(\/[^/]*)?$/.test(p)) return '/index.html';
+  return p.startsWith('/wall/') ? p.slice('/wall'.length) : p;
+}
+
 /** The file under `root` a URL path names, or null when it would leave the folder. */
 export function resolveStatic(root: string, urlPath: string): string | null {
   let decoded: string;
@@ -60,7 +69,7 @@ export function resolveStatic(root: string, urlPath: string): string | null {
     return null;
   }
   if (decoded.includes('\0') || decoded.split(/[\/\\]/).includes('..')) return null;
-  const rel = decoded === '/' || decoded.startsWith('/wall/') || decoded === '/wall' ? '/index.html' : decoded;
+  const rel = pageOrAsset(decoded);
   const file = path.resolve(root, '.' + path.posix.normalize(rel));
   return file === root || file.startsWith(root + path.sep) ? file : null;
 }

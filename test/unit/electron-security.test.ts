@@ -102,3 +102,10 @@ describe('no secret in the repository', () => {
     expect(suspicious.test(`const password = 'hunter2hunter2hunter2';`)).toBe(true);
   });
 });
+
+describe('wall pages under the custom protocol', () => {
+  it('serve index.html at /wall/<name> and the build assets under /wall/assets', () => {
+    expect(bundlePath('GET', 'app://bundle/wall/north')).toBe('index.html');
+    expect(bundlePath('GET', 'app://bundle/wall/assets/index-abc.js')).toBe('assets/index-abc.js');
+  });
+});

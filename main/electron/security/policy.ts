@@ -101,8 +101,9 @@ export function bundlePath(method: string, url: string): string | null {
     return null;
   }
   if (p.includes('\0') || p.split('/').includes('..')) return null;
-  if (p === '/' || p === '' || p.startsWith('/wall')) return 'index.html';
-  return p.replace(/^\/+/, '');
+  if (p === '/' || p === '' || /^\/wall(\/[^/]*)?$/.test(p)) return 'index.html';
+  // A wall page's relative asset URLs (/wall/assets/…) name the same files as /assets/….
+  return (p.startsWith('/wall/') ? p.slice('/wall'.length) : p).replace(/^\/+/, '');
 }
 
 /** Fuses flipped at packaging (19); electron-builder.yml must say the same (a test compares). */
