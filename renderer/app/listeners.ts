@@ -1,0 +1,104 @@
+/**
+ * Side effects, in one place (listener middleware): announcing new urgent cases, the debounced
+ * full-text search, fetching the open case's timeline when it changes, saving settings, and
+ * telling i18n the language. Effects that touch the browser are injected, so tests run in Node.
+ */
+import type { TypedStartListening } from '@reduxjs/toolkit';
+import type { LinkageBridge } from '../../shared/bridge/contract';
+import type { Case } from '../../shared/protocol/entities';
+import { loadCaseDetail } from '../features/case/slice';
+import { flashed, searchHitsReceived, searchTextChanged } from '../features/queue/slice';
+import { layoutChanged, settingsChanged } from '../features/settings/slice';
+import { changesApplied } from './actions';
+import { resync } from './sync';
+import type { AppDispatch, RootState } from './store';
+
+export interface Effects {
+  /** New urgent or high cases arrived live: a tone per urgency (unless muted), an OS notice when unfocused. */
+  announce(cases: Case[], opts: { muted: boolean }): void;
+  languageChanged(language: string): void;
+}
+
+type StartListening = TypedStartListening<RootState, AppDispatch>;
+
+/** Reports older than this when they reach the window are catch-up, not news: no alarm. */
+export const FRESH_MS = 10 * 60_000;
+export const FLASH_MS = 8_000;
+const SEARCH_DEBOUNCE_MS = 250;
+const SETTINGS_DEBOUNCE_MS = 500;
+
+/** New reports of urgent or high urgency in a batch, that this window had not seen before. */
+export function newAlarms(batchCases: readonly Case[], known: Readonly<Record<string, Case | undefined>>, now: number): Case[] {
+  return batchCases.filter((c) => !known[c.id] && c.status === 'reported' && c.urgency !== 'normal' && now - c.reportedAt <= FRESH_MS);
+}
+
+export function addListeners(startListening: StartListening, bridge: LinkageBridge, effects: Effects): void {
+  startListening({
+    actionCreator: changesApplied,
+    effect: (action, api) => {
+      const before = api.getOriginalState();
+      if (!before.cases.loaded) return;
+      const now = Date.now();
+      const alarms = newAlarms(action.payload.cases, before.cases.entities, now);
+      if (!alarms.length) return;
+      api.dispatch(flashed({ ids: alarms.map((c) => c.id), until: now + FLASH_MS }));
+      effects.announce(alarms, { muted: api.getState().settings.soundMuted });
+    },
+  });
+
+  startListening({
+    actionCreator: searchTextChanged,
+    effect: async (action, api) => {
+      api.cancelActiveListeners(); // only the last keystroke's query runs
+      const text = action.payload.trim();
+      if (!text) return;
+      await api.delay(SEARCH_DEBOUNCE_MS);
+      try {
+        const ids = await bridge.search(text.slice(0, 200));
+        api.dispatch(searchHitsReceived({ text, ids }));
+      } catch {
+        api.dispatch(searchHitsReceived({ text, ids: [] }));
+      }
+    },
+  });
+
+  // The open case's timeline follows the case: another officer's step shows up at once.
+  startListening({
+    predicate: (_a, cur, prev) => {
+      const id = cur.queue.selectedId;
+      return !!id && (id !== prev.queue.selectedId || cur.cases.entities[id] !== prev.cases.entities[id]);
+    },
+    effect: (_a, api) => {
+      const s = api.getState();
+      const c = s.queue.selectedId ? s.cases.entities[s.queue.selectedId] : undefined;
+      if (c && s.caseDetail.byId[c.id]?.stamp !== c.updatedAt) void api.dispatch(loadCaseDetail({ caseId: c.id, stamp: c.updatedAt }));
+    },
+  });
+
+  startListening({
+    predicate: (a) => settingsChanged.match(a) || layoutChanged.match(a),
+    effect: async (_a, api) => {
+      api.cancelActiveListeners(); // dragging a splitter saves once, when it stops
+      await api.delay(SETTINGS_DEBOUNCE_MS);
+      const { language, theme, soundMuted, presets, layout } = api.getState().settings;
+      try {
+        await bridge.setSettings({ language, theme, soundMuted, presets, layout });
+      } catch {
+        // Kept in the window; the next change tries again. Nothing the officer must act on.
+      }
+    },
+  });
+
+  // The core logged in as someone else (another window switched role): all of it is theirs now.
+  startListening({
+    predicate: (_a, cur, prev) => !!prev.connection.core && !!cur.connection.core
+      && (cur.connection.core.user?.id ?? null) !== (prev.connection.core.user?.id ?? null)
+      && (cur.connection.core.user?.id ?? null) !== (cur.session.user?.id ?? null),
+    effect: (_a, api) => { void api.dispatch(resync()); },
+  });
+
+  startListening({
+    predicate: (_a, cur, prev) => cur.settings.language !== prev.settings.language,
+    effect: (_a, api) => effects.languageChanged(api.getState().settings.language),
+  });
+}

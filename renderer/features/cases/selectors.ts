@@ -1,0 +1,95 @@
+/** Everything derived from the cases: timeliness at `now`, counters, KPIs. */
+import { createSelector } from '@reduxjs/toolkit';
+import { CASE_STATUSES, isOpen, type CaseStatus } from '../../../shared/domain/lifecycle';
+import type { Case } from '../../../shared/protocol/entities';
+import type { RootState } from '../../app/store';
+import { casesAdapter } from './slice';
+import { caseClock, timelinessAt, type Timeliness } from './timeliness';
+
+const adapterSelectors = casesAdapter.getSelectors((s: RootState) => s.cases);
+export const selectAllCases = adapterSelectors.selectAll;
+export const selectCaseEntities = adapterSelectors.selectEntities;
+export const selectCaseById = adapterSelectors.selectById;
+export const selectNow = (s: RootState) => s.clock.now;
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** Midnight in Shanghai (the duty day), whatever the machine's time zone. */
+export function dayStartAt(now: number): number {
+  return Math.floor((now + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+}
+/** A number, so what depends on "today" recomputes once a day, not every tick. */
+export const selectDayStart = createSelector([selectNow], dayStartAt);
+
+/** Only the cases whose clock runs: id → ok | due_soon | overdue. */
+export const selectTimeliness = createSelector([selectAllCases, selectNow], (cases, now) => {
+  const out = new Map<string, Timeliness>();
+  for (const c of cases) {
+    const t = timelinessAt(c, now);
+    if (t !== 'none') out.set(c.id, t);
+  }
+  return out;
+});
+
+export type StatusCounts = Record<CaseStatus, number>;
+
+export const selectStatusCounts = createSelector([selectAllCases], (cases): StatusCounts => {
+  const counts = Object.fromEntries(CASE_STATUSES.map((s) => [s, 0])) as StatusCounts;
+  for (const c of cases) counts[c.status] += 1;
+  return counts;
+});
+
+export const selectDeadlineCounts = createSelector([selectTimeliness], (t) => {
+  let overdue = 0;
+  let dueSoon = 0;
+  for (const v of t.values()) {
+    if (v === 'overdue') overdue += 1;
+    else if (v === 'due_soon') dueSoon += 1;
+  }
+  return { overdue, dueSoon };
+});
+
+export interface Kpis {
+  open: number;
+  reportedToday: number;
+  closedToday: number;
+  /** 按期结案率 of today's closures; null when nothing closed yet today. */
+  onTimeRateToday: number | null;
+  returnedOpen: number;
+}
+
+export function computeKpis(cases: readonly Case[], dayStart: number): Kpis {
+  let open = 0;
+  let reportedToday = 0;
+  let closedToday = 0;
+  let onTime = 0;
+  let returnedOpen = 0;
+  for (const c of cases) {
+    if (isOpen(c.status)) open += 1;
+    if (c.status === 'returned') returnedOpen += 1;
+    if (c.reportedAt >= dayStart) reportedToday += 1;
+    if (c.status === 'closed' && c.closedAt !== null && c.closedAt >= dayStart) {
+      closedToday += 1;
+      // Closed on time: the handling deadline (if one ran) was not passed at closure.
+      if (c.handlingDue === null || (c.resolvedAt ?? c.closedAt) <= c.handlingDue) onTime += 1;
+    }
+  }
+  return { open, reportedToday, closedToday, onTimeRateToday: closedToday ? onTime / closedToday : null, returnedOpen };
+}
+
+export const selectKpis = createSelector([selectAllCases, selectDayStart], computeKpis);
+
+/** Ranks for the queue: most urgent first. */
+export const URGENCY_RANK: Record<Case['urgency'], number> = { urgent: 0, high: 1, normal: 2 };
+
+/** Urgency, then nearest deadline (cases without a running one after), then oldest report. */
+export function compareForQueue(a: Case, b: Case): number {
+  const u = URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency];
+  if (u) return u;
+  const da = caseClock(a).due ?? Infinity;
+  const db = caseClock(b).due ?? Infinity;
+  if (da !== db) return da < db ? -1 : 1;
+  if (a.reportedAt !== b.reportedAt) return a.reportedAt - b.reportedAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,9 @@
+// The UI tests drive the built renderer: build it once per test run (Vite, a few seconds).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+export default function setup(): void {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build failed: the UI tests need the renderer');
+}

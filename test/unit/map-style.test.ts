@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import { buildStyle, DEFAULT_GROUPS, LAYER_GROUPS, LAYER_GROUP_NAMES, SRC, type MapVariant } from '../../renderer/features/map/style';
+import type { MapTheme } from '../../renderer/features/map/theme';
+import type { MapLang } from '../../renderer/features/map/labels';
+
+const combos: Array<[MapTheme, MapVariant, MapLang]> = [
+  ['night', 'console', 'zh-CN'],
+  ['day', 'console', 'en'],
+  ['night', 'wall', 'zh-CN'],
+  ['day', 'mini', 'en'],
+];
+
+describe('map style (offline, DESIGN §5)', () => {
+  for (const [theme, variant, lang] of combos) {
+    it(`is a valid style with no glyphs, sprite or remote URL (${theme}/${variant}/${lang})`, () => {
+      const style = buildStyle({ theme, variant, lang, visible: DEFAULT_GROUPS[variant] });
+      expect(validateStyleMin(style)).toEqual([]);
+      expect(style).not.toHaveProperty('glyphs');
+      expect(style).not.toHaveProperty('sprite');
+      const text = JSON.stringify(style);
+      expect(text).not.toMatch(/https?:|wss?:|\/\/[a-z]|mapbox:|pmtiles:/i);
+      for (const src of Object.values(style.sources)) {
+        expect(src.type).toBe('geojson');
+        expect(typeof (src as { data: unknown }).data).toBe('object'); // inline, never a URL
+      }
+    });
+  }
+
+  it('clusters cases in the worker and keeps string ids usable for feature-state', () => {
+    const style = buildStyle({ theme: 'night', variant: 'console', lang: 'zh-CN', visible: DEFAULT_GROUPS.console });
+    const cases = style.sources[SRC.cases] as Record<string, unknown>;
+    expect(cases.cluster).toBe(true);
+    expect(cases.promoteId).toBe('id');
+    expect(style.sources[SRC.units]).toMatchObject({ promoteId: 'id' });
+    expect(style.sources[SRC.subdistricts]).toMatchObject({ promoteId: 'code' });
+  });
+
+  it('puts every grouped layer in the style, tagged and visible per the variant', () => {
+    const visible = { ...DEFAULT_GROUPS.console, heat: false, cameras: true };
+    const style = buildStyle({ theme: 'night', variant: 'console', lang: 'zh-CN', visible });
+    const byId = new Map(style.layers.map((l) => [l.id, l]));
+    for (const g of LAYER_GROUP_NAMES) {
+      for (const id of LAYER_GROUPS[g]) {
+        const layer = byId.get(id);
+        expect(layer, id).toBeDefined();
+        expect(layer!.metadata).toEqual({ 'linkage:group': g });
+        expect((layer as { layout?: { visibility?: string } }).layout?.visibility).toBe(visible[g] ? 'visible' : 'none');
+      }
+    }
+    expect(new Set(style.layers.map((l) => l.id)).size).toBe(style.layers.length);
+  });
+
+  it('labels regions in Chinese first, English second; reversed in English mode', () => {
+    const zh = buildStyle({ theme: 'night', variant: 'console', lang: 'zh-CN', visible: DEFAULT_GROUPS.console });
+    const en = buildStyle({ theme: 'night', variant: 'console', lang: 'en', visible: DEFAULT_GROUPS.console });
+    const field = (s: typeof zh) => JSON.stringify((s.layers.find((l) => l.id === 'subdistrict-label') as { layout: { 'text-field': unknown } }).layout['text-field']);
+    expect(field(zh).indexOf('"name"')).toBeLessThan(field(zh).indexOf('"nameEn"'));
+    expect(field(en).indexOf('"nameEn"')).toBeLessThan(field(en).indexOf('"name"'));
+  });
+
+  it('gives every text layer a local font stack', () => {
+    const style = buildStyle({ theme: 'day', variant: 'wall', lang: 'zh-CN', visible: DEFAULT_GROUPS.wall });
+    const symbols = style.layers.filter((l) => l.type === 'symbol' && 'layout' in l && l.layout && 'text-field' in l.layout);
+    expect(symbols.length).toBeGreaterThan(3);
+    for (const l of symbols) expect((l as { layout: { 'text-font': string[] } }).layout['text-font'], l.id).toContain('Noto Sans CJK SC');
+  });
+});
