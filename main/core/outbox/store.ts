@@ -10,6 +10,13 @@ import type { Answer, PendingCommand } from '../model';
 import { openDatabase, type Db } from '../sqlite';
 import { OUTBOX_MIGRATIONS } from './migrations';
 
+/** The entity a command acts on (the key for rebasing the officer's own consecutive actions). */
+function targetOf(payload: unknown): string | undefined {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const t = p.caseId ?? p.unitId ?? p.cameraId ?? p.operationId;
+  return typeof t === 'string' ? t : undefined;
+}
+
 interface OutboxRow {
   n: number;
   command_id: string;
@@ -31,6 +38,8 @@ const ANSWER_RETENTION_MS = 30 * 24 * 3600_000;
 export class OutboxStore {
   readonly db: Db;
   private readonly st;
+  /** entity@versionSeen → version after the officer's own change (this session; the outbox rows carry it durably). */
+  private readonly ownChanges = new Map<string, number>();
 
   private constructor(db: Db, private readonly now: () => number) {
     this.db = db;
@@ -43,6 +52,7 @@ export class OutboxStore {
       markSent: db.prepare(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_attempt_at = ? WHERE command_id = ?`),
       markError: db.prepare('UPDATE outbox SET last_error = ? WHERE command_id = ?'),
       remove: db.prepare('DELETE FROM outbox WHERE command_id = ?'),
+      rebase: db.prepare('UPDATE outbox SET expected_version = ? WHERE command_id = ?'),
       insertAnswer: db.prepare('INSERT OR IGNORE INTO answers (command_id, type, ok, result, created_at, answered_at) VALUES (?, ?, ?, ?, ?, ?)'),
       answer: db.prepare('SELECT * FROM answers WHERE command_id = ?'),
       recentAnswers: db.prepare('SELECT * FROM answers ORDER BY answered_at DESC LIMIT ?'),
@@ -65,7 +75,7 @@ export class OutboxStore {
    */
   enqueue(type: string, payload: unknown, expectedVersion: number | null): PendingCommand {
     const commandId = randomUUID();
-    const parsed = parseCommand({ commandId, type, payload, expectedVersion });
+    const parsed = parseCommand({ commandId, type, payload, expectedVersion: this.rebased(payload, expectedVersion) });
     if (!parsed.ok) throw new DomainError('invalid_input', parsed.message);
     const c = parsed.command;
     const createdAt = this.now();
@@ -113,8 +123,37 @@ export class OutboxStore {
       const answeredAt = this.now();
       this.st.remove.run(commandId);
       this.st.insertAnswer.run(commandId, r.type, result.ok ? 1 : 0, JSON.stringify(result), r.created_at, answeredAt);
+      if (result.ok && r.expected_version !== null) this.rebaseFollowers(result.entityId, r.expected_version, result.version);
       return { commandId, type: r.type, result, createdAt: r.created_at, answeredAt };
     })();
+  }
+
+  /**
+   * The officer's next actions on the same entity were taken on the version they saw, before
+   * this command's own change came back. They build on it, so they now expect the version it
+   * produced: acting twice in a row is not a conflict with oneself, while a change by anyone
+   * else in between still is. Same transaction as the answer, so a restart cannot lose it.
+   */
+  private rebaseFollowers(entityId: string, sawVersion: number, nowVersion: number): void {
+    this.ownChanges.set(`${entityId}@${sawVersion}`, nowVersion);
+    for (const row of this.st.all.all() as OutboxRow[]) {
+      if (row.expected_version === sawVersion && targetOf(JSON.parse(row.payload)) === entityId) this.st.rebase.run(nowVersion, row.command_id);
+    }
+  }
+
+  /**
+   * An action taken on a version the officer's own answered command has already moved on
+   * (the window had not yet seen that change): it builds on that change too.
+   */
+  private rebased(payload: unknown, expectedVersion: number | null): number | null {
+    const target = targetOf(payload);
+    let v = expectedVersion;
+    for (let i = 0; v !== null && target && i < 100; i++) {
+      const next = this.ownChanges.get(`${target}@${v}`);
+      if (next === undefined) break;
+      v = next;
+    }
+    return v;
   }
 
   answer(commandId: string): Answer | null {
