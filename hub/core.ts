@@ -26,12 +26,16 @@ export class HubCore {
   private readonly applier: Applier;
   private readonly listeners = new Set<EventListener>();
 
-  constructor(file: string, readonly rules: Rules, auth: AuthOptions, readonly clock: () => number = Date.now) {
+  /** Whole milliseconds: the protocol's times are integers, whatever clock drives the hub (the simulator's is scaled). */
+  readonly clock: () => number;
+
+  constructor(file: string, readonly rules: Rules, auth: AuthOptions, clock: () => number = Date.now) {
+    this.clock = () => Math.floor(clock());
     this.db = openHubDb(file);
     this.log = new EventLog(this.db);
     this.audit = new AuditChain(this.db);
-    this.users = new Users(this.db, auth, clock);
-    this.applier = createApplier(this.db, this.log, this.audit, rules, clock);
+    this.users = new Users(this.db, auth, this.clock);
+    this.applier = createApplier(this.db, this.log, this.audit, rules, this.clock);
   }
 
   onEvents(l: EventListener): () => void {

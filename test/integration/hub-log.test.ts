@@ -145,3 +145,17 @@ describe('event log', () => {
     expect(verifyChain(h.core.db)).toMatchObject({ ok: false, firstBroken: third.n });
   });
 });
+
+describe('hub clock', () => {
+  it('stamps whole milliseconds even when its clock is scaled (the simulator runs it at up to 3600×)', async () => {
+    const h = await testHub({ clock: () => Date.now() + 0.37 });
+    hubs.push(h);
+    const c = await userClient(h, officer);
+    clients.push(c);
+    const r = await c.command('case.report', report(pointIn(h, XINZHUANG)));
+    expect(r.ok).toBe(true);
+    const events = await catchupAll(c, 0);
+    const { EventSchema } = await import('../../shared/protocol');
+    for (const e of events) expect(EventSchema.safeParse(e).success).toBe(true);
+  });
+});
