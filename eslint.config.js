@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import layers from './scripts/lint/layers.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'bench/results.json'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'bench/results.json', '.scratch-*/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { linkage: layers },

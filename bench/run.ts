@@ -10,6 +10,8 @@ import { round, withBudget, type Figure } from './figures';
 import { socketIoThroughput, sqliteInsertRate } from './yardsticks';
 import { benchRegions } from './regions';
 import { benchHub } from './hub';
+import { benchWallSoak } from './wall-soak';
+import { benchStats } from './stats';
 
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.some((o) => name.startsWith(o));
@@ -34,6 +36,15 @@ if (wanted('hub')) {
     const yard = f.name.startsWith('hub.commands') ? sqlite : socketio;
     emit({ ...f, ratio: f.value / yard.value, yardstick: yard.name });
   }
+}
+
+if (wanted('stats')) {
+  for (const f of await benchStats()) emit(f.name === 'stats.facts.insert' ? { ...f, ratio: f.value / sqlite.value, yardstick: sqlite.name } : f);
+}
+
+// The wall's soak takes 10 minutes: only when asked for by name (`npm run bench -- wall`).
+if (only.some((o) => o.startsWith('wall'))) {
+  for (const f of await benchWallSoak()) emit(f);
 }
 
 const file = path.resolve(import.meta.dirname, 'results.json');

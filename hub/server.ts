@@ -13,10 +13,12 @@ import { createDefaultAccounts, type DefaultCredentials } from './auth/defaults'
 import { attachSockets } from './transport/sockets';
 import { bearer, readJson, send, sendError, type Route } from './transport/http';
 import { sourceRoutes } from './sources/routes';
+import { statsRoutes } from './stats/routes';
 import { ensureSourceKeys } from './sources/keys';
 import { DeadlineTimer } from './deadlines/timer';
 import { PositionStream } from './positions';
 import { Simulator } from './simulator/simulator';
+import { activateTyphoonOperation } from './simulator/typhoon';
 import { DomainError } from '../shared/domain/errors';
 import { LoginRequest } from '../shared/protocol';
 import type { NewUser } from './auth/users';
@@ -83,6 +85,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   });
   routes.set('GET /api/health', async (_req, res) => send(res, 200, { ok: true, headSeq: core.log.headSeq }));
   for (const [key, route] of sourceRoutes(core)) routes.set(key, route);
+  for (const [key, route] of statsRoutes(core)) routes.set(key, route);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://hub');
@@ -112,7 +115,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     // Never run the clock backwards: an earlier, faster run may have stored later times.
     const last = (core.db.prepare('SELECT MAX(at) AS at FROM events').get() as { at: number | null }).at ?? 0;
     const now = Date.now();
-    simulator = new Simulator(core, positions, { ...opts.simulator, start: speed > 1 && last > now ? last + 1000 : now, log: (m) => log(`[simulator] ${m}`) });
+    simulator = new Simulator(core, positions, {
+      ...opts.simulator, start: speed > 1 && last > now ? last + 1000 : now, log: (m) => log(`[simulator] ${m}`),
+      // The typhoon's surge calls for an emergency operation: its coordinator activates the plan.
+      onOperationNeeded: (cases) => {
+        const r = activateTyphoonOperation(core, cases);
+        log(`[simulator] typhoon operation: ${r.ok ? r.entityId : `${r.error.code} ${r.error.message}`}`);
+      },
+    });
     simulator.start();
   }
 

@@ -12,6 +12,7 @@ import type { AuditChain } from '../audit/chain';
 import type { CommandContext, HandlerResult, Rules } from './context';
 import { actOnCase, reportCase } from './cases';
 import { setCameraStatus, setUnitStatus } from './assets';
+import { actOnOperation, isOperationCommand } from './operations';
 
 export interface Applier {
   /**
@@ -22,6 +23,7 @@ export interface Applier {
 }
 
 function handle(ctx: CommandContext, actor: Actor, cmd: Command): HandlerResult {
+  if (isOperationCommand(cmd)) return actOnOperation(ctx, actor, cmd);
   switch (cmd.type) {
     case 'case.report':
       return reportCase(ctx, actor, cmd.commandId, cmd.payload);

@@ -4,10 +4,13 @@
  * low-lying towns along the Huangpu, and a call for an emergency operation once it is clearly
  * more than routine work.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { HubCore } from '../core';
 import { decideCap, readCap } from '../sources/cap';
 import { caseByExternalRef, emptyResult, externalRefOf, ingest } from '../sources/ingest';
-import type { Source } from '../../shared/protocol';
+import type { Actor } from '../../shared/domain/roles';
+import type { ResponseLevel } from '../../shared/domain/operations';
+import type { Case, CommandPayload, CommandResult, Source } from '../../shared/protocol';
 import type { Rng } from './random';
 import { stamp } from './reports';
 import type { World } from './world';
@@ -107,4 +110,44 @@ export function postCapAlert(core: HubCore, world: World, xml: string): { caseId
 export function pickSurgeCategory(rng: Rng, world: World): string | null {
   const codes = Object.keys(SURGE_CATEGORIES).filter((c) => world.categories.has(c));
   return codes.length ? rng.weighted(codes, (c) => SURGE_CATEGORIES[c]!) : null;
+}
+
+// ── The emergency operation ──────────────────────────────────────────────────────────────
+
+/** The plan the storm calls for (resources/plans/plans.json). */
+export const TYPHOON_PLAN = 'typhoon-flood';
+export const COORDINATOR_USERNAME = 'sim-coordinator';
+
+/**
+ * Ⅲ (较大, yellow) while the meteorological warning is in force — the CAP case is among the
+ * storm's cases — or once the storm has twice the threshold of cases; Ⅳ (一般, blue) otherwise.
+ */
+export function typhoonLevel(cases: readonly Case[]): Extract<ResponseLevel, 3 | 4> {
+  return cases.some((c) => c.source === 'cap') || cases.length >= 2 * OPERATION_THRESHOLD ? 3 : 4;
+}
+
+/** The simulator's coordinator: a real user (random password nobody is told), made once. */
+export function ensureCoordinator(core: HubCore): Actor {
+  let row = core.db.prepare('SELECT id, role, subdistricts FROM users WHERE username = ?').get(COORDINATOR_USERNAME) as { id: string; role: string; subdistricts: string } | undefined;
+  if (!row) {
+    const u = core.users.create({ username: COORDINATOR_USERNAME, displayName: '模拟指挥长', role: 'coordinator', password: randomBytes(24).toString('base64url') });
+    row = { id: u.id, role: u.role, subdistricts: '[]' };
+  }
+  if (row.role !== 'coordinator') throw new Error(`user ${COORDINATOR_USERNAME} exists as ${row.role}; the simulator needs a coordinator`);
+  return { userId: row.id, role: 'coordinator', subdistricts: JSON.parse(row.subdistricts) as string[] };
+}
+
+/**
+ * What the typhoon's `onOperationNeeded` does: the coordinator activates the typhoon plan for
+ * the storm's cases through the hub's command path (audited, evented, applied once).
+ */
+export function activateTyphoonOperation(core: HubCore, cases: readonly Case[], opts: { actor?: Actor; level?: ResponseLevel } = {}): CommandResult {
+  const actor = opts.actor ?? ensureCoordinator(core);
+  const live = cases.filter((c) => c.status !== 'rejected' && c.mergedInto === null);
+  const level = opts.level ?? typhoonLevel(live);
+  const payload: CommandPayload<'operation.activate'> = {
+    planId: TYPHOON_PLAN, level, caseIds: live.map((c) => c.id),
+    note: `台风影响，已有${live.length}起相关案件（模拟）`,
+  };
+  return core.apply(actor, { commandId: randomUUID(), type: 'operation.activate', payload, expectedVersion: null });
 }

@@ -6,7 +6,8 @@ import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { canSee, type Actor } from '../../shared/domain/roles';
-import { CatchupRequest, SnapshotRequest, SubscribeRequest, SOCKET, type Case, type Camera, type HubEvent, type Position, type Unit, type User, type CatchupResponse, type SnapshotResponse } from '../../shared/protocol';
+import { operationDepartments } from '../../shared/domain/operations';
+import { CatchupRequest, SnapshotRequest, SubscribeRequest, SOCKET, type Case, type Camera, type HubEvent, type Operation, type Position, type Unit, type User, type CatchupResponse, type SnapshotResponse } from '../../shared/protocol';
 import { toActor } from '../auth/users';
 import type { HubCore } from '../core';
 
@@ -16,7 +17,7 @@ type HubSocket = Socket<Record<string, never>, Record<string, never>, Record<str
 const SNAPSHOT_PAGE = 2000;
 const SNAPSHOT_TTL_MS = 5 * 60_000;
 
-interface Snapshot { seq: number; at: number; cases: Case[]; units: Unit[]; cameras: Camera[] }
+interface Snapshot { seq: number; at: number; cases: Case[]; units: Unit[]; cameras: Camera[]; operations: Operation[] }
 
 export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => void): { positions(p: Position[], unitScope: (id: string) => { subdistrict: string; owners: string[] } | null): void; close(): void } {
   const snapshots = new Map<string, Snapshot>();
@@ -129,10 +130,10 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
         snapshots.set(id, snap);
         setTimeout(() => snapshots.delete(id!), SNAPSHOT_TTL_MS).unref();
       }
-      const pages = Math.max(1, Math.ceil(Math.max(snap.cases.length, snap.units.length, snap.cameras.length) / SNAPSHOT_PAGE));
+      const pages = Math.max(1, Math.ceil(Math.max(snap.cases.length, snap.units.length, snap.cameras.length, snap.operations.length) / SNAPSHOT_PAGE));
       if (page >= pages) return { ok: false, error: { code: 'invalid_input', message: `page ${page} of ${pages}` } };
       const slice = <T>(a: T[]) => a.slice(page * SNAPSHOT_PAGE, (page + 1) * SNAPSHOT_PAGE);
-      return { ok: true, snapshotId: id!, seq: snap.seq, page, pages, cases: slice(snap.cases), units: slice(snap.units), cameras: slice(snap.cameras) };
+      return { ok: true, snapshotId: id!, seq: snap.seq, page, pages, cases: slice(snap.cases), units: slice(snap.units), cameras: slice(snap.cameras), operations: slice(snap.operations) };
     });
 
     // Commands are answered after their group commit (see HubCore.applyBatch).
@@ -166,7 +167,7 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
 export function scopeOf(e: HubEvent): { entity: HubEvent['entity']; subdistrict: string | null; owners: string[] } {
   const st = e.data.state as { subdistrictCode?: string; owners?: string[]; departmentCode?: string };
   const former = Array.isArray(e.data.detail.formerOwners) ? (e.data.detail.formerOwners as string[]) : [];
-  const owners = st.owners ?? (st.departmentCode ? [st.departmentCode] : []);
+  const owners = e.entity === 'operation' ? operationDepartments(e.data.state as Operation) : st.owners ?? (st.departmentCode ? [st.departmentCode] : []);
   return { entity: e.entity, subdistrict: st.subdistrictCode ?? null, owners: [...owners, ...former] };
 }
 
@@ -180,6 +181,8 @@ function takeSnapshot(hub: HubCore, actor: Actor): Snapshot {
       .filter((u) => canSee(actor, { entity: 'unit', subdistrict: u.subdistrictCode, owners: [u.departmentCode] }));
     const cameras = (hub.db.prepare('SELECT state FROM cameras ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Camera)
       .filter((c) => canSee(actor, { entity: 'camera', subdistrict: c.subdistrictCode, owners: [] }));
-    return { seq, at: Date.now(), cases, units, cameras };
+    const operations = (hub.db.prepare('SELECT state FROM operations ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Operation)
+      .filter((o) => canSee(actor, { entity: 'operation', subdistrict: null, owners: operationDepartments(o) }));
+    return { seq, at: Date.now(), cases, units, cameras, operations };
   })();
 }

@@ -4,6 +4,7 @@
  * tests use either without knowing which.
  */
 import type { Case, CommandType } from '../../shared/protocol';
+import type { History, HistoryRange } from '../../shared/bridge/contract';
 import type { Answer, CaseDetail, ChangeBatch, Checksum, CommandAccepted, ConnectionState, CoreSnapshot, PendingCommand } from './model';
 
 export interface CoreApi {
@@ -25,8 +26,10 @@ export interface CoreApi {
   answer(commandId: string): Promise<Answer | null>;
   /** The most recent answers, newest first (for a window opened after they came). */
   answers(limit?: number): Promise<Answer[]>;
+  /** Replay: cases, case events and unit position samples of a period. */
+  history(range: HistoryRange): Promise<History>;
 }
 
 /** The method names, explicit: the process host forwards these and nothing else. */
-export const CORE_METHODS = ['start', 'stop', 'snapshot', 'command', 'search', 'caseDetail', 'checksum', 'connection', 'pending', 'answer', 'answers'] as const;
+export const CORE_METHODS = ['start', 'stop', 'snapshot', 'command', 'search', 'caseDetail', 'checksum', 'connection', 'pending', 'answer', 'answers', 'history'] as const;
 export type CoreMethod = (typeof CORE_METHODS)[number];

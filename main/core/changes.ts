@@ -3,7 +3,7 @@
  * 16 ms), each entity at its latest state only. A burst of a thousand events becomes one batch,
  * so a wall rendering at 60 fps never falls behind the log.
  */
-import type { Camera, Case, Position, Unit } from '../../shared/protocol';
+import type { Camera, Case, Operation, Position, Unit } from '../../shared/protocol';
 import type { Answer, ChangeBatch, ConnectionState, PendingCommand } from './model';
 
 export class ChangeCoalescer {
@@ -11,8 +11,9 @@ export class ChangeCoalescer {
   private readonly cases = new Map<string, Case>();
   private readonly units = new Map<string, Unit>();
   private readonly cameras = new Map<string, Camera>();
+  private readonly operations = new Map<string, Operation>();
   private readonly positions = new Map<string, Position>();
-  private readonly removed = { cases: new Set<string>(), units: new Set<string>(), cameras: new Set<string>() };
+  private readonly removed = { cases: new Set<string>(), units: new Set<string>(), cameras: new Set<string>(), operations: new Set<string>() };
   private answers: Answer[] = [];
   private connection: ConnectionState | null = null;
   private pending: PendingCommand[] | null = null;
@@ -30,7 +31,7 @@ export class ChangeCoalescer {
   }
 
   /** Ids gone from the scope; a later upsert in the same batch wins over the removal. */
-  addRemoved(r: { cases: readonly string[]; units: readonly string[]; cameras: readonly string[] }): void {
+  addRemoved(r: { cases: readonly string[]; units: readonly string[]; cameras: readonly string[]; operations?: readonly string[] }): void {
     for (const id of r.cases) {
       this.cases.delete(id);
       this.removed.cases.add(id);
@@ -42,6 +43,10 @@ export class ChangeCoalescer {
     for (const id of r.cameras) {
       this.cameras.delete(id);
       this.removed.cameras.add(id);
+    }
+    for (const id of r.operations ?? []) {
+      this.operations.delete(id);
+      this.removed.operations.add(id);
     }
     this.schedule();
   }
@@ -58,6 +63,14 @@ export class ChangeCoalescer {
     for (const c of list) {
       this.cameras.set(c.id, c);
       this.removed.cameras.delete(c.id);
+    }
+    this.schedule();
+  }
+
+  addOperations(list: readonly Operation[]): void {
+    for (const o of list) {
+      this.operations.set(o.id, o);
+      this.removed.operations.delete(o.id);
     }
     this.schedule();
   }
@@ -88,6 +101,7 @@ export class ChangeCoalescer {
     this.cases.clear();
     this.units.clear();
     this.cameras.clear();
+    this.operations.clear();
     this.clearRemoved();
     this.schedule();
   }
@@ -96,6 +110,7 @@ export class ChangeCoalescer {
     this.removed.cases.clear();
     this.removed.units.clear();
     this.removed.cameras.clear();
+    this.removed.operations.clear();
   }
 
   private schedule(): void {
@@ -113,7 +128,8 @@ export class ChangeCoalescer {
       cases: [...this.cases.values()],
       units: [...this.units.values()],
       cameras: [...this.cameras.values()],
-      removed: { cases: [...this.removed.cases], units: [...this.removed.units], cameras: [...this.removed.cameras] },
+      operations: [...this.operations.values()],
+      removed: { cases: [...this.removed.cases], units: [...this.removed.units], cameras: [...this.removed.cameras], operations: [...this.removed.operations] },
       positions: [...this.positions.values()],
       answers: this.answers,
       connection: this.connection,
@@ -121,12 +137,13 @@ export class ChangeCoalescer {
     };
     const r = batch.removed;
     const empty = !batch.reset && !batch.cases.length && !batch.units.length && !batch.cameras.length && !batch.positions.length
-      && !r.cases.length && !r.units.length && !r.cameras.length
+      && !r.cases.length && !r.units.length && !r.cameras.length && !this.operations.size && !this.removed.operations.size
       && !batch.answers.length && !batch.connection && !batch.pending;
     this.reset = false;
     this.cases.clear();
     this.units.clear();
     this.cameras.clear();
+    this.operations.clear();
     this.positions.clear();
     this.clearRemoved();
     this.answers = [];

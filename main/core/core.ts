@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Case, CommandType, Position } from '../../shared/protocol';
+import { HistoryRangeSchema, type History } from '../../shared/bridge/contract';
 import { DomainError } from '../../shared/domain/errors';
 import type { CoreApi } from './api';
 import { ChangeCoalescer } from './changes';
@@ -17,6 +18,7 @@ import {
 } from './model';
 import { OutboxSender, type SenderHooks } from './outbox/sender';
 import { OutboxStore } from './outbox/store';
+import { ReplicaHistory } from './replica/history';
 import { Replica } from './replica/replica';
 import { SyncClient } from './sync/client';
 
@@ -50,6 +52,10 @@ export class Core implements CoreApi {
   private readonly positions = new Map<string, Position>();
   private readonly dirtyPositions = new Map<string, Position>();
   private positionTimer: NodeJS.Timeout | null = null;
+  /** Replay's unit tracks: samples waiting for the next flush, and when old ones were last pruned. */
+  private readonly tracks: ReplicaHistory;
+  private samples: Position[] = [];
+  private prunedAt = 0;
   /** Answers whose event the replica has not applied yet (see releaseAnswers). */
   private parked: Answer[] = [];
   private started = false;
@@ -64,6 +70,7 @@ export class Core implements CoreApi {
   ) {
     this.coalescer = new ChangeCoalescer((b) => this.emit(b), internals.changeIntervalMs ?? 16);
     for (const p of replica.positions()) this.positions.set(p.id, p);
+    this.tracks = new ReplicaHistory(replica.db);
     this.sync = new SyncClient(replica, {
       hubUrl: options.hubUrl, username: options.username, password: options.password, token: options.token,
       ackTimeoutMs: options.ackTimeoutMs, catchupLimit: options.catchupLimit, reconnect: internals.reconnect, log: internals.log,
@@ -72,7 +79,8 @@ export class Core implements CoreApi {
         if (c.cases.length) this.coalescer.addCases(c.cases);
         if (c.units.length) this.coalescer.addUnits(c.units);
         if (c.cameras.length) this.coalescer.addCameras(c.cameras);
-        if (c.removed.cases.length || c.removed.units.length || c.removed.cameras.length) this.coalescer.addRemoved(c.removed);
+        if (c.operations.length) this.coalescer.addOperations(c.operations);
+        if (c.removed.cases.length || c.removed.units.length || c.removed.cameras.length || c.removed.operations.length) this.coalescer.addRemoved(c.removed);
       },
       onReset: () => {
         // Units that left the replica (another scope) take their last positions with them.
@@ -155,6 +163,7 @@ export class Core implements CoreApi {
       cases: this.replica.cases(),
       units: this.replica.units(),
       cameras: this.replica.cameras(),
+      operations: this.replica.operations(),
       positions: [...this.positions.values()],
       pending: this.outbox.list(),
       connection: this.connectionState(),
@@ -190,6 +199,15 @@ export class Core implements CoreApi {
     if (!args.success) throw new DomainError('invalid_input', z.prettifyError(args.error));
     const c = this.replica.caseById(args.data[0]);
     return c ? { case: c, timeline: this.replica.timeline(c.id) } : null;
+  }
+
+  /** Replay: the cases, case events and unit tracks of a period, from the replica. */
+  async history(range: { from: number; to: number }): Promise<History> {
+    this.assertOpen();
+    const r = HistoryRangeSchema.safeParse(range);
+    if (!r.success) throw new DomainError('invalid_input', z.prettifyError(r.error));
+    this.flushPositions(); // the latest samples too
+    return this.tracks.read(r.data);
   }
 
   async checksum(): Promise<Checksum> {
@@ -259,13 +277,27 @@ export class Core implements CoreApi {
       this.dirtyPositions.set(p.id, p);
       fresh.push(p);
     }
-    if (fresh.length) this.coalescer.addPositions(fresh);
+    if (fresh.length) {
+      this.coalescer.addPositions(fresh);
+      for (const p of this.tracks.due(fresh)) this.samples.push(p);
+    }
   }
 
   private flushPositions(): void {
-    if (this.dirtyPositions.size === 0 || !this.replica.db.open) return;
-    this.replica.savePositions([...this.dirtyPositions.values()]);
-    this.dirtyPositions.clear();
+    if (!this.replica.db.open) return;
+    if (this.dirtyPositions.size) {
+      this.replica.savePositions([...this.dirtyPositions.values()]);
+      this.dirtyPositions.clear();
+    }
+    if (this.samples.length) {
+      this.tracks.save(this.samples);
+      this.samples = [];
+    }
+    const now = Date.now();
+    if (now - this.prunedAt >= 3600_000) {
+      this.prunedAt = now;
+      this.tracks.prune(now);
+    }
   }
 
   private emit(batch: ChangeBatch): void {

@@ -3,7 +3,7 @@
  * each boundary. Those the windows see come from the bridge contract; the rest are the core's.
  */
 import { z } from 'zod';
-import { CameraSchema, CaseSchema, COMMAND_TYPES, PositionSchema, UnitSchema, type CommandType } from '../../shared/protocol';
+import { CameraSchema, CaseSchema, COMMAND_TYPES, OperationSchema, PositionSchema, UnitSchema, type CommandType } from '../../shared/protocol';
 import {
   ChangeBatchSchema as BridgeChangeBatchSchema, ConnectionStateSchema, PendingCommandSchema,
 } from '../../shared/bridge/contract';
@@ -26,6 +26,8 @@ export const CoreSnapshotSchema = z.object({
   cases: z.array(CaseSchema),
   units: z.array(UnitSchema),
   cameras: z.array(CameraSchema),
+  /** Emergency operations in scope; optional so older hosts' answers still parse. */
+  operations: z.array(OperationSchema).default([]).optional(),
   positions: z.array(PositionSchema),
   pending: z.array(PendingCommandSchema),
   connection: ConnectionStateSchema,

@@ -134,6 +134,13 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
   wss.on('connection', (ws: WebSocket) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
+    // A malformed frame (bad UTF-8, over the size limit) is an 'error' on this socket: without
+    // a listener it would bring the whole process down. Drop that client, say why, go on.
+    ws.on('error', (e) => {
+      opts.log(`bridge connection dropped: ${e.message}`);
+      clients.delete(ws);
+      ws.terminate();
+    });
     ws.on('message', (data) => {
       let parsed;
       try {

@@ -158,6 +158,7 @@ export function createWireBridge(options: WireBridgeOptions): WireBridge {
     accounts: () => call('accounts', []),
     switchUser: (username) => call('switchUser', [username]),
     login: (username, password) => call('login', [username, password]),
+    history: (range) => call('history', [range]),
     onChanges(listener) {
       changeListeners.add(listener);
       return () => changeListeners.delete(listener);

@@ -5,7 +5,7 @@
  * them (`validateCall`), whatever the shell.
  */
 import { z } from 'zod';
-import { CameraSchema, CaseSchema, PositionSchema, UnitSchema, UserSchema } from '../protocol/entities';
+import { CameraSchema, CaseSchema, OperationSchema, PositionSchema, UnitSchema, UserSchema } from '../protocol/entities';
 import { CommandResultSchema } from '../protocol/commands';
 import { COMMAND_TYPES, type CommandType } from '../protocol/commands';
 
@@ -71,6 +71,35 @@ export const FilterPresetSchema = z.object({
   filter: z.record(z.string(), z.unknown()),
 });
 
+/**
+ * Video-wall layouts per wall name (renderer/features/wall): each a grid of panels, rotated on a
+ * schedule. Only the structure is checked here; the wall checks panel kinds and placement.
+ */
+const WallIdSchema = z.string().regex(/^[a-z0-9-]{1,32}$/);
+const WallPanelSchema = z.object({
+  kind: z.string().min(1).max(32),
+  col: z.number().int().min(1).max(12), row: z.number().int().min(1).max(12),
+  colSpan: z.number().int().min(1).max(12).default(1), rowSpan: z.number().int().min(1).max(12).default(1),
+  options: z.record(z.string().max(32), z.union([z.string().max(500), z.number().finite(), z.boolean(), z.array(z.string().max(200)).max(20)])).default({}),
+});
+const WallLayoutSchema = z.object({
+  id: WallIdSchema,
+  title: z.string().max(60).default(''),
+  columns: z.number().int().min(1).max(12), rows: z.number().int().min(1).max(12),
+  /** Seconds on screen before the next; absent: the wall's rotateSeconds. */
+  seconds: z.number().int().min(5).max(3600).optional(),
+  panels: z.array(WallPanelSchema).min(1).max(36),
+});
+export const WallConfigSchema = z.object({
+  rotateSeconds: z.number().int().min(5).max(3600).default(60),
+  /** How long an urgent case or an operation holds the wall before the rotation resumes. */
+  alertSeconds: z.number().int().min(5).max(3600).default(90),
+  layouts: z.array(WallLayoutSchema).min(1).max(12),
+  /** What an urgent case or an operation takes the wall to; absent: the wall's built-in alert layout. */
+  alertLayout: WallLayoutSchema.optional(),
+});
+export const WallsSchema = z.record(WallIdSchema, WallConfigSchema).refine((w) => Object.keys(w).length <= 16, { message: 'at most 16 walls' });
+
 export const SettingsSchema = z.object({
   language: z.enum(['zh-CN', 'en']).default('zh-CN'),
   theme: z.enum(['dark', 'light']).default('dark'),
@@ -78,6 +107,8 @@ export const SettingsSchema = z.object({
   presets: z.array(FilterPresetSchema).max(50).default([]),
   /** Pane sizes and the like, per user: free-form but bounded. */
   layout: z.record(z.string(), z.number()).default({}),
+  /** Video-wall layouts by wall name; a wall without an entry uses its built-in default. */
+  walls: WallsSchema.default({}).optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -86,6 +117,8 @@ export const SnapshotSchema = z.object({
   cases: z.array(CaseSchema),
   units: z.array(UnitSchema),
   cameras: z.array(CameraSchema),
+  /** Emergency operations in the user's scope (absent: none). */
+  operations: z.array(OperationSchema).default([]).optional(),
   positions: z.array(PositionSchema),
   pending: z.array(PendingCommandSchema),
   /** Recent answers, newest first, so a window opened later still sees them. */
@@ -104,8 +137,13 @@ export const ChangeBatchSchema = z.object({
   cases: z.array(CaseSchema),
   units: z.array(UnitSchema),
   cameras: z.array(CameraSchema),
+  /** Operations that changed (latest state per id); absent: none. */
+  operations: z.array(OperationSchema).default([]).optional(),
   /** Ids that left the user's scope (a case dispatched away from a liaison's department). */
-  removed: z.object({ cases: z.array(z.string()), units: z.array(z.string()), cameras: z.array(z.string()) }),
+  removed: z.object({
+    cases: z.array(z.string()), units: z.array(z.string()), cameras: z.array(z.string()),
+    operations: z.array(z.string()).default([]).optional(),
+  }),
   positions: z.array(PositionSchema),
   answers: z.array(AnswerSchema),
   /** The latest connection state when it changed, else null. */
@@ -130,6 +168,42 @@ export const DistrictSchema = z.object({
 });
 export type District = z.infer<typeof DistrictSchema>;
 
+/** Replay (issue 6): the longest period one `history` call covers, as long as samples are kept. */
+export const HISTORY_MAX_SPAN_MS = 7 * 24 * 3600_000;
+
+export const HistoryRangeSchema = z
+  .object({ from: z.number().int().nonnegative(), to: z.number().int().nonnegative() })
+  .refine((r) => r.to > r.from && r.to - r.from <= HISTORY_MAX_SPAN_MS, { message: 'to must be after from, at most 7 days later' });
+export type HistoryRange = z.infer<typeof HistoryRangeSchema>;
+
+/** One unit's sampled positions, oldest first, as parallel columns (compact on the wire). */
+export const UnitTrackSchema = z.object({
+  unitId: z.string(),
+  at: z.array(z.number().int()),
+  lng: z.array(z.number()),
+  lat: z.array(z.number()),
+  heading: z.array(z.number()),
+});
+export type UnitTrack = z.infer<typeof UnitTrackSchema>;
+
+/**
+ * What the replica holds of a period: the cases present in it (their current state gives the
+ * place, urgency and stage times), their events up to `to` (the replay derives each status from
+ * the event types), and the units' sampled positions (one before `from` where known).
+ */
+export const HistorySchema = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  cases: z.array(CaseSchema),
+  events: z.array(z.object({ caseId: z.string(), at: z.number().int(), type: z.string() })),
+  tracks: z.array(UnitTrackSchema),
+  /** Samples are at least this far apart (10 s as stored; more when a long period was thinned). */
+  sampleStepMs: z.number().int().positive(),
+  /** Some cases were left out (more than the replay draws). */
+  truncated: z.boolean(),
+});
+export type History = z.infer<typeof HistorySchema>;
+
 export const AccountSchema = z.object({ username: z.string(), role: z.string(), displayName: z.string() });
 
 /** Every call a window may make, with its argument schema. Nothing else is forwarded. */
@@ -144,6 +218,8 @@ export const BRIDGE_CALLS = {
   accounts: z.tuple([]),
   switchUser: z.tuple([z.string().min(1).max(64)]),
   login: z.tuple([z.string().min(1).max(64), z.string().min(1).max(200)]),
+  /** Replay: case events and unit position samples of a period, from the replica. */
+  history: z.tuple([HistoryRangeSchema]),
 } as const;
 export type BridgeCall = keyof typeof BRIDGE_CALLS;
 export const BRIDGE_CALL_NAMES = Object.keys(BRIDGE_CALLS) as BridgeCall[];
@@ -160,6 +236,8 @@ export interface LinkageBridge {
   accounts(): Promise<Array<z.infer<typeof AccountSchema>>>;
   switchUser(username: string): Promise<{ ok: true } | { ok: false; message: string }>;
   login(username: string, password: string): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** Replay data of a period (absent from an older shell: no replay then). */
+  history?(range: HistoryRange): Promise<History>;
   /** Change batches; returns the unsubscribe function. */
   onChanges(listener: (batch: ChangeBatch) => void): () => void;
 }

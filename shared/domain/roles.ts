@@ -21,9 +21,13 @@ export function inScope(actor: Pick<Actor, 'subdistricts'>, subdistrictCode: str
 /**
  * What a user may see. Center roles: their subdistricts (none listed = the whole district).
  * A liaison: their department's cases and units, plus the subdistricts they are given; cameras
- * are for everyone in scope, because a liaison on a case wants the picture too.
+ * are for everyone in scope, because a liaison on a case wants the picture too. Operations: see
+ * the first line.
  */
-export function canSee(actor: Actor, row: { entity?: 'case' | 'unit' | 'camera'; subdistrict: string | null; owners: readonly string[] }): boolean {
+export function canSee(actor: Actor, row: { entity?: 'case' | 'unit' | 'camera' | 'operation'; subdistrict: string | null; owners: readonly string[] }): boolean {
+  // An emergency operation is the district's: every center and read-only role sees it; a
+  // liaison sees those where their department has a task (the operation's owners).
+  if (row.entity === 'operation') return actor.role !== 'liaison' || (!!actor.departmentCode && row.owners.includes(actor.departmentCode));
   const inSubdistricts = row.subdistrict !== null && actor.subdistricts.includes(row.subdistrict);
   if (actor.role !== 'liaison') return actor.subdistricts.length === 0 || inSubdistricts;
   if (actor.departmentCode && row.owners.includes(actor.departmentCode)) return true;

@@ -3,8 +3,9 @@
  * the app when the officer acts and kept in its outbox until the hub answers.
  */
 import { z } from 'zod';
-import { AttachmentSchema, LngLatSchema, SourceSchema, UrgencySchema, UNIT_STATUSES, CAMERA_STATUSES, EpochMs } from './entities';
+import { AttachmentSchema, LngLatSchema, PolygonSchema, SourceSchema, UrgencySchema, UNIT_STATUSES, CAMERA_STATUSES, EpochMs } from './entities';
 import { ERROR_CODES } from '../domain/errors';
+import { OPERATION_LIMITS, ResponseLevelSchema } from '../domain/operations';
 
 const id = z.string().min(1).max(64);
 const caseRef = { caseId: id };
@@ -24,6 +25,40 @@ export const ReportPayload = z.object({
   reportedAt: EpochMs.optional(),
 });
 export type ReportPayload = z.infer<typeof ReportPayload>;
+
+const opRef = { operationId: id };
+const taskRef = { operationId: id, taskId: id };
+const words = z.string().min(1).max(OPERATION_LIMITS.text);
+
+/** Emergency operations (shared/domain/operations.ts has the rules; hub/commands/operations.ts applies them). */
+export const OPERATION_PAYLOADS = {
+  'operation.activate': z.object({
+    planId: id,
+    /** 1 = Ⅰ (highest) … 4 = Ⅳ. */
+    level: ResponseLevelSchema,
+    caseIds: z.array(id).max(OPERATION_LIMITS.caseIds).default([]),
+    area: PolygonSchema.optional(),
+    note: note.optional(),
+  }),
+  'operation.escalate': z.object({ ...opRef, level: ResponseLevelSchema, reason: words }),
+  'operation.deescalate': z.object({ ...opRef, level: ResponseLevelSchema, reason: words }),
+  'operation.reassign': z.object({ ...taskRef, department: id, note: note.optional() }),
+  'operation.addTask': z.object({
+    ...opRef,
+    department: id,
+    title: z.string().min(1).max(200),
+    titleEn: z.string().max(200).optional(),
+    dueMinutes: z.number().positive().max(7 * 24 * 60),
+    required: z.boolean().default(false),
+  }),
+  'operation.acknowledgeTask': z.object(taskRef),
+  'operation.reportTask': z.object({ ...taskRef, text: words, done: z.boolean().default(false) }),
+  'operation.assignUnit': z.object({ ...taskRef, unitId: id }),
+  'operation.logEntry': z.object({ ...opRef, text: words }),
+  'operation.standDown': z.object({ ...opRef, summary: words, overrideReason: z.string().max(OPERATION_LIMITS.text).optional() }),
+} as const;
+export type OperationCommandType = keyof typeof OPERATION_PAYLOADS;
+export const OPERATION_COMMAND_TYPES = Object.keys(OPERATION_PAYLOADS) as OperationCommandType[];
 
 export const COMMAND_PAYLOADS = {
   'case.report': ReportPayload,
@@ -48,6 +83,7 @@ export const COMMAND_PAYLOADS = {
   'case.merge': z.object({ ...caseRef, intoCaseId: id, note: note.optional() }),
   'unit.setStatus': z.object({ unitId: id, status: z.enum(UNIT_STATUSES), caseId: id.nullable().optional() }),
   'camera.setStatus': z.object({ cameraId: id, status: z.enum(CAMERA_STATUSES) }),
+  ...OPERATION_PAYLOADS,
 } as const;
 
 export type CommandType = keyof typeof COMMAND_PAYLOADS;

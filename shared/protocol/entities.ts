@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../domain/lifecycle';
 import { ROLES } from '../domain/roles';
+import { HAZARDS, LOG_KINDS, OPERATION_LIMITS, OPERATION_STATUSES, ResponseLevelSchema, TASK_STATUSES } from '../domain/operations';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -112,6 +113,61 @@ export const PositionSchema = z.object({
   at: EpochMs,
 });
 export type Position = z.infer<typeof PositionSchema>;
+
+/** A GeoJSON Polygon (RFC 7946): closed linear rings of [lng, lat], the outer ring first. */
+export const PolygonSchema = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z.array(z.array(LngLatSchema).min(4).max(5000)).min(1).max(50),
+}).refine((p) => p.coordinates.every((r) => r[0]![0] === r[r.length - 1]![0] && r[0]![1] === r[r.length - 1]![1]), { message: 'each ring must end where it starts' });
+export type Polygon = z.infer<typeof PolygonSchema>;
+
+export const OperationTaskSchema = z.object({
+  /** The plan's task id (stable across escalations), or `adhoc-N` for a task added by hand. */
+  id,
+  department: id,
+  title: text(200),
+  titleEn: text(200),
+  dueAt: EpochMs,
+  required: z.boolean(),
+  status: z.enum(TASK_STATUSES),
+  /** The response level whose plan adds this task; null for a task added by hand. */
+  fromLevel: ResponseLevelSchema.nullable(),
+  assignedUnits: z.array(id).max(OPERATION_LIMITS.unitsPerTask),
+  reports: z.array(z.object({ at: EpochMs, by: id, text: text(OPERATION_LIMITS.text) })).max(OPERATION_LIMITS.reportsPerTask + OPERATION_LIMITS.log),
+});
+export type OperationTask = z.infer<typeof OperationTaskSchema>;
+
+/** One line of the command log (指挥日志): every decision, when, by whom, at which level. */
+export const OperationLogEntrySchema = z.object({
+  at: EpochMs,
+  by: id,
+  kind: z.enum(LOG_KINDS),
+  text: text(OPERATION_LIMITS.text),
+  level: ResponseLevelSchema,
+  taskId: id.nullable(),
+});
+export type OperationLogEntry = z.infer<typeof OperationLogEntrySchema>;
+
+/** An emergency operation: a plan activated at a response level (1 = Ⅰ highest … 4 = Ⅳ). */
+export const OperationSchema = z.object({
+  id,
+  version: z.number().int().positive(),
+  planId: id,
+  hazard: z.enum(HAZARDS),
+  level: ResponseLevelSchema,
+  status: z.enum(OPERATION_STATUSES),
+  caseIds: z.array(id).max(OPERATION_LIMITS.caseIds),
+  area: PolygonSchema.nullable(),
+  subdistrictCodes: z.array(z.string().regex(/^\d{9}$/)),
+  tasks: z.array(OperationTaskSchema).max(OPERATION_LIMITS.tasks),
+  log: z.array(OperationLogEntrySchema).max(OPERATION_LIMITS.log),
+  activatedAt: EpochMs,
+  activatedBy: id,
+  stoodDownAt: EpochMs.nullable(),
+  summary: text(OPERATION_LIMITS.text).nullable(),
+  updatedAt: EpochMs,
+});
+export type Operation = z.infer<typeof OperationSchema>;
 
 export const UserSchema = z.object({
   id,

@@ -4,12 +4,12 @@
  * equal to the hub whatever it missed in between.
  */
 import { z } from 'zod';
-import { CameraSchema, CaseSchema, EpochMs, PositionSchema, UnitSchema } from './entities';
+import { CameraSchema, CaseSchema, EpochMs, OperationSchema, PositionSchema, UnitSchema } from './entities';
 
-export const ENTITIES = ['case', 'unit', 'camera'] as const;
+export const ENTITIES = ['case', 'unit', 'camera', 'operation'] as const;
 export type EntityKind = (typeof ENTITIES)[number];
 
-export const STATE_SCHEMAS = { case: CaseSchema, unit: UnitSchema, camera: CameraSchema } as const;
+export const STATE_SCHEMAS = { case: CaseSchema, unit: UnitSchema, camera: CameraSchema, operation: OperationSchema } as const;
 
 export const EventSchema = z
   .object({
@@ -65,6 +65,8 @@ export const SnapshotResponse = z.union([
     cases: z.array(CaseSchema),
     units: z.array(UnitSchema),
     cameras: z.array(CameraSchema),
+    /** Absent from a hub without operations: read as none. */
+    operations: z.array(OperationSchema).default([]).optional(),
   }),
   z.object({ ok: z.literal(false), error: ErrorInfo }),
 ]);

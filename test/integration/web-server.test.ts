@@ -103,3 +103,26 @@ describe('browser-mode server', () => {
     ws.close();
   });
 });
+
+describe('browser-mode server under hostile frames', () => {
+  it('drops a client that sends invalid UTF-8 or an oversized frame, and keeps serving', async () => {
+    for (const bad of [Buffer.from([0xff, 0xfe, 0xfd]), Buffer.alloc(2 * 1024 * 1024, 0x61)]) {
+      const ws = await bridge(`?token=${app.server.token}`, app.server.url);
+      const closed = new Promise<void>((r) => ws.once('close', () => r()));
+      ws.on('error', () => {});
+      if (bad.length < 10) ws.send(bad, { binary: false });
+      else ws.send(bad.toString());
+      await closed;
+    }
+    const ws = await bridge(`?token=${app.server.token}`, app.server.url);
+    expect(await ask(ws, 9, 'accounts', [])).toMatchObject({ result: { ok: true } });
+    ws.close();
+  });
+
+  it('saves settings from many windows at once without losing a write', async () => {
+    const ws = await bridge(`?token=${app.server.token}`, app.server.url);
+    const replies = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => ask(ws, 100 + i, 'setSettings', [{ layout: { queueWidth: 300 + i } }])));
+    expect(replies.every((r) => r.kind === 'reply' && r.result.ok)).toBe(true);
+    ws.close();
+  });
+});

@@ -51,12 +51,12 @@ afterEach(() => {
 
 describe('replica schema', () => {
   it('runs numbered migrations once and records user_version; WAL with synchronous=NORMAL', () => {
-    expect(replica.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(replica.db.pragma('user_version', { simple: true })).toBe(3); // 0001-initial, 0002-operations, 0003-position-samples
     expect(replica.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(replica.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     replica.close();
     replica = Replica.open(file); // again: nothing re-applied, nothing thrown
-    expect(replica.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(replica.db.pragma('user_version', { simple: true })).toBe(3);
   });
 
   it('refuses a file written by a newer schema', () => {

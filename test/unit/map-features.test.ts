@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Case, Unit } from '../../shared/protocol/entities';
-import { caseFeatures, FRESH_URGENT_MS, isFreshUrgent, isOverdue, unitFeature } from '../../renderer/features/map/features';
+import { CaseFeatureCache, caseFeatures, FRESH_URGENT_MS, isFreshUrgent, isOverdue, judgedUntil, MAX_PULSING, pulsingIds, unitFeature } from '../../renderer/features/map/features';
 import { FeatureStore } from '../../renderer/features/map/feature-store';
-import { choroplethStates, changedStates, countBySubdistrict } from '../../renderer/features/map/choropleth';
+import { choroplethStates, changedStates, countBySubdistrict, countFeatures } from '../../renderer/features/map/choropleth';
 
 const NOW = Date.UTC(2025, 5, 2, 2, 0); // 10:00 Shanghai
 const H = 3600_000;
@@ -53,7 +53,7 @@ describe('case features', () => {
     expect(f).toEqual({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: [121.38, 31.11] },
-      properties: { id: 'c1', urgency: 'urgent', status: 'registered', overdue: true, fresh: false, rank: 6, subdistrictCode: '310112101' },
+      properties: { id: 'c1', urgency: 'urgent', status: 'registered', overdue: true, fresh: false, pulse: false, rank: 6, subdistrictCode: '310112101' },
     });
   });
 });
@@ -119,5 +119,52 @@ describe('subdistrict choropleth', () => {
     const after = choroplethStates(['A', 'B'], countBySubdistrict([...cases, aCase({ id: '7', subdistrictCode: 'B' })], NOW));
     expect([...changedStates(before, after).keys()]).toEqual(['B']);
     expect(changedStates(after, after).size).toBe(0);
+  });
+});
+
+describe('pulse and re-judging (the map repaints only for what changed)', () => {
+  it('pulses only the newest few fresh urgent cases', () => {
+    const cases = Array.from({ length: 30 }, (_, i) => aCase({ id: `u${i}`, urgency: 'urgent', status: 'reported', reportedAt: NOW - 60_000 - i * 1000 }));
+    const ids = pulsingIds([...cases, aCase({ id: 'old', urgency: 'urgent', reportedAt: NOW - FRESH_URGENT_MS - 1 })], NOW);
+    expect([...ids].sort()).toEqual(cases.slice(0, MAX_PULSING).map((c) => c.id).sort());
+    const features = caseFeatures(cases, NOW);
+    expect(features.filter((f) => f.properties.pulse)).toHaveLength(MAX_PULSING);
+    expect(features.filter((f) => f.properties.fresh)).toHaveLength(30);
+  });
+
+  it('keeps the feature object of an unchanged case, so the diff skips it', () => {
+    const cache = new CaseFeatureCache();
+    const a = aCase({ id: 'a' });
+    const b = aCase({ id: 'b' });
+    const first = cache.build([a, b], NOW, new Set());
+    const store = new FeatureStore<{ id: string }>();
+    store.replace(first);
+    const b2 = { ...b, status: 'dispatched' as const, dispatchedAt: NOW, handlingDue: NOW + H };
+    const second = cache.build([a, b2], NOW, new Set());
+    expect(second[0]).toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
+    expect(store.replace(second)).toEqual({ update: [{ id: 'b', addOrUpdateProperties: [{ key: 'status', value: 'dispatched' }] }] });
+    // a changed object whose judgement is the same keeps its feature too
+    expect(cache.build([{ ...a, description: 'edited' }, b2], NOW, new Set())[0]).toBe(first[0]);
+  });
+
+  it('re-judges on the clock only the cases whose deadline (or freshness) passed', () => {
+    const cache = new CaseFeatureCache();
+    const soon = aCase({ id: 'soon', dispatchDue: NOW + 60_000 });
+    const later = aCase({ id: 'later', dispatchDue: NOW + 10 * H });
+    const [s1, l1] = cache.build([soon, later], NOW, new Set());
+    expect(judgedUntil(soon, NOW)).toBe(NOW + 60_001);
+    const [s2, l2] = cache.build([soon, later], NOW + 120_000, new Set(), 'due');
+    expect(s2!.properties.overdue).toBe(true);
+    expect(s2).not.toBe(s1);
+    expect(l2).toBe(l1);
+    // the clock going back (a replay seeking) re-judges everything
+    const [s3] = cache.build([soon, later], NOW, new Set(), 'all');
+    expect(s3!.properties.overdue).toBe(false);
+  });
+
+  it('counts the choropleth from the features already judged', () => {
+    const features = caseFeatures([aCase({ id: 'a', dispatchDue: NOW - 1 }), aCase({ id: 'b' }), aCase({ id: 'c', status: 'closed' })], NOW, 'c');
+    expect(countFeatures(features)).toEqual(countBySubdistrict([aCase({ id: 'a', dispatchDue: NOW - 1 }), aCase({ id: 'b' })], NOW));
   });
 });

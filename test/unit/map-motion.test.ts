@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Position } from '../../shared/protocol/entities';
-import { lerpHeading, MotionTracker, samplePose } from '../../renderer/features/map/motion';
+import { headingDelta, lerpHeading, MotionTracker, samplePose } from '../../renderer/features/map/motion';
 
 const fix = (id: string, lng: number, at: number, heading = 0): Position => ({ id, point: [lng, 31.1], heading, speed: 5, at });
 
@@ -77,5 +77,41 @@ describe('MotionTracker', () => {
     m.retain(new Set());
     expect(m.pose('u')).toBeUndefined();
     expect(m.step(6000).size).toBe(0);
+  });
+});
+
+describe('MotionTracker at scale', () => {
+  it('places a fix at once when asked not to glide, and only looks at units still moving', () => {
+    const m = new MotionTracker();
+    const fixes = Array.from({ length: 1000 }, (_, i) => fix(`u${i}`, 121.3, 0));
+    m.push(fixes, 0);
+    expect(m.step(0).size).toBe(1000);
+    expect(m.activeCount).toBe(0);
+    m.push([fix('u1', 121.301, 1000)], 10, false);
+    expect(m.isMoving('u1', 10)).toBe(false);
+    expect(m.step(10).get('u1')?.point).toEqual([121.301, 31.1]);
+    m.push([fix('u2', 121.301, 1000)], 10);
+    expect(m.activeCount).toBe(1);
+    expect(m.isMoving('u2', 500)).toBe(true);
+    expect(m.step(500).size).toBe(1);
+    expect(m.step(2000).get('u2')?.point).toEqual([121.301, 31.1]);
+    expect(m.activeCount).toBe(0);
+  });
+
+  it('takes older fixes again once told the clock went back (a replay seeking)', () => {
+    const m = new MotionTracker();
+    m.push([fix('u', 121.3, 5000)], 0, false);
+    m.step(0);
+    expect(m.push([fix('u', 121.2, 4000)], 10, false)).toEqual([]);
+    m.forgetTimes();
+    expect(m.push([fix('u', 121.2, 4000)], 10, false)).toEqual(['u']);
+    expect(m.step(10).get('u')?.point).toEqual([121.2, 31.1]);
+  });
+
+  it('measures turns the short way', () => {
+    expect(headingDelta(350, 10)).toBe(20);
+    expect(headingDelta(10, 350)).toBe(20);
+    expect(headingDelta(0, 180)).toBe(180);
+    expect(headingDelta(90, 90)).toBe(0);
   });
 });

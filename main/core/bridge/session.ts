@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { validateCall, type BridgeCallResult, type ChangeBatch, type Settings, type Snapshot } from '../../../shared/bridge/contract';
+import { validateCall, type BridgeCallResult, type ChangeBatch, type HistoryRange, type Settings, type Snapshot } from '../../../shared/bridge/contract';
 import { LoginRequest, type User } from '../../../shared/protocol';
 import { DomainError, toErrorInfo } from '../../../shared/domain/errors';
 import type { CoreApi } from '../api';
@@ -91,6 +91,7 @@ export class Session {
       case 'accounts': return (this.opts.credentials?.accounts ?? []).map(({ username, role, displayName }) => ({ username, role, displayName }));
       case 'switchUser': return this.switchUser(args[0] as string);
       case 'login': return this.login(args[0] as string, args[1] as string);
+      case 'history': return this.requireCore().history(args[0] as HistoryRange);
       default: throw new Error(`no handler for ${name}`);
     }
   }
@@ -139,27 +140,42 @@ export class Session {
 
   private signIn(username: string, password: string): Promise<{ ok: true } | { ok: false; message: string }> {
     const run = async (): Promise<{ ok: true } | { ok: false; message: string }> => {
-      await this.closeCore();
-      try {
-        const core = await this.opts.openCore({ dataDir: this.opts.dataDir, hubUrl: this.opts.hubUrl, username, password });
-        this.core = core;
-        this.settings = await SettingsStore.open(path.join(this.opts.dataDir, 'settings', `${username.replace(/[^a-z0-9._-]/gi, '_')}.json`));
-        this.offCore = core.onChanges((b) => {
-          if (b.connection?.user) this.user = b.connection.user;
-          this.emit(b);
-        });
-        await core.start();
-        this.opts.log(`signed in as ${username}`);
-        // Windows re-read everything for the new user.
-        this.emit({ ...EMPTY_BATCH, reset: true, settings: this.settings.get() });
-        return { ok: true };
-      } catch (e) {
-        return { ok: false, message: (e as Error).message };
+      const previous = this.signedIn;
+      const r = await this.open(username, password);
+      // A failed switch must not leave the workstation signed out: go back to who was there.
+      if (!r.ok && previous && previous.username !== username) {
+        const back = await this.open(previous.username, previous.password);
+        if (!back.ok) this.opts.log(`could not sign ${previous.username} back in: ${back.message}`);
       }
+      return r;
     };
     const p = this.queue.then(run, run);
     this.queue = p;
     return p;
+  }
+
+  private signedIn: { username: string; password: string } | null = null;
+
+  private async open(username: string, password: string): Promise<{ ok: true } | { ok: false; message: string }> {
+    await this.closeCore();
+    try {
+      const core = await this.opts.openCore({ dataDir: this.opts.dataDir, hubUrl: this.opts.hubUrl, username, password });
+      this.core = core;
+      this.settings = await SettingsStore.open(path.join(this.opts.dataDir, 'settings', `${username.replace(/[^a-z0-9._-]/gi, '_')}.json`));
+      this.offCore = core.onChanges((b) => {
+        if (b.connection?.user) this.user = b.connection.user;
+        this.emit(b);
+      });
+      await core.start();
+      this.signedIn = { username, password };
+      this.opts.log(`signed in as ${username}`);
+      // Windows re-read everything for the new user.
+      this.emit({ ...EMPTY_BATCH, reset: true, settings: this.settings.get() });
+      return { ok: true };
+    } catch (e) {
+      await this.closeCore();
+      return { ok: false, message: (e as Error).message };
+    }
   }
 
   private async closeCore(): Promise<void> {
@@ -168,6 +184,7 @@ export class Session {
     const core = this.core;
     this.core = null;
     this.user = null;
+    this.signedIn = null;
     if (core) await core.stop().catch((e: unknown) => this.opts.log(`core stop: ${String(e)}`));
   }
 

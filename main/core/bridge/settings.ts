@@ -5,6 +5,9 @@ import { SettingsSchema, type Settings } from '../../../shared/bridge/contract';
 
 export class SettingsStore {
   private current: Settings = SettingsSchema.parse({});
+  /** Writes one at a time: two windows saving at once must not race on the file. */
+  private writing: Promise<unknown> = Promise.resolve();
+  private writes = 0;
 
   private constructor(private readonly file: string) {}
 
@@ -24,13 +27,18 @@ export class SettingsStore {
     return this.current;
   }
 
-  async patch(patch: Partial<Settings>): Promise<Settings> {
-    const next = SettingsSchema.parse({ ...this.current, ...patch });
-    await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(next, null, 2));
-    await fs.rename(tmp, this.file);
-    this.current = next;
-    return next;
+  patch(patch: Partial<Settings>): Promise<Settings> {
+    const run = async (): Promise<Settings> => {
+      const next = SettingsSchema.parse({ ...this.current, ...patch });
+      await fs.mkdir(path.dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.${++this.writes}.tmp`;
+      await fs.writeFile(tmp, JSON.stringify(next, null, 2));
+      await fs.rename(tmp, this.file);
+      this.current = next;
+      return next;
+    };
+    const p = this.writing.then(run, run);
+    this.writing = p.catch(() => undefined);
+    return p;
   }
 }

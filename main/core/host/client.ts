@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Case, CommandType } from '../../../shared/protocol';
+import type { History, HistoryRange } from '../../../shared/bridge/contract';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../../shared/domain/errors';
 import type { CoreApi, CoreMethod } from '../api';
 import {
@@ -194,6 +195,10 @@ export class CoreClient implements CoreApi {
 
   answers(limit?: number): Promise<Answer[]> {
     return this.call('answers', [limit ?? null]);
+  }
+
+  history(range: HistoryRange): Promise<History> {
+    return this.call('history', [range]);
   }
 
   // ---- plumbing -----------------------------------------------------------------------------

@@ -65,6 +65,7 @@ async function handle(req: HostRequest): Promise<unknown> {
     case 'pending': args(METHOD_ARGS.pending, req.args); return c.pending();
     case 'answer': { const [id] = args(METHOD_ARGS.answer, req.args); return c.answer(id); }
     case 'answers': { const [n] = args(METHOD_ARGS.answers, req.args); return c.answers(n ?? undefined); }
+    case 'history': { const [range] = args(METHOD_ARGS.history, req.args); return c.history(range); }
   }
 }
 

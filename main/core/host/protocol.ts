@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CaseSchema } from '../../../shared/protocol';
+import { HistoryRangeSchema, HistorySchema } from '../../../shared/bridge/contract';
 import { CORE_METHODS, type CoreMethod } from '../api';
 import {
   AnswerSchema, CaseDetailSchema, ChangeBatchSchema, ChecksumSchema, CommandAcceptedSchema, CommandArgsSchema,
@@ -25,6 +26,7 @@ export const METHOD_ARGS = {
   pending: z.tuple([]),
   answer: IdArgSchema,
   answers: z.tuple([z.number().int().min(1).max(1000).nullable()]),
+  history: z.tuple([HistoryRangeSchema]),
 } as const satisfies Record<CoreMethod, z.ZodType>;
 
 export const METHOD_RESULTS = {
@@ -39,6 +41,7 @@ export const METHOD_RESULTS = {
   pending: z.array(PendingCommandSchema),
   answer: AnswerSchema.nullable(),
   answers: z.array(AnswerSchema),
+  history: HistorySchema,
 } as const satisfies Record<CoreMethod, z.ZodType>;
 
 export type MethodArgs<M extends CoreMethod> = z.infer<(typeof METHOD_ARGS)[M]>;

@@ -16,7 +16,8 @@ export const ChecksumSchema = z.object({
   cases: EntityChecksumSchema,
   units: EntityChecksumSchema,
   cameras: EntityChecksumSchema,
-  /** One string to compare: the three hashes together. */
+  operations: EntityChecksumSchema,
+  /** One string to compare: the hashes together. */
   all: z.string(),
 });
 export type EntityChecksum = z.infer<typeof EntityChecksumSchema>;
@@ -32,10 +33,12 @@ export function entityChecksum(items: Iterable<Versioned>): EntityChecksum {
   return { count: sorted.length, hash: h.digest('hex') };
 }
 
-export function checksumOf(state: { cases: Iterable<Versioned>; units: Iterable<Versioned>; cameras: Iterable<Versioned> }): Checksum {
+/** `operations` absent counts as none (callers from before operations existed). */
+export function checksumOf(state: { cases: Iterable<Versioned>; units: Iterable<Versioned>; cameras: Iterable<Versioned>; operations?: Iterable<Versioned> }): Checksum {
   const cases = entityChecksum(state.cases);
   const units = entityChecksum(state.units);
   const cameras = entityChecksum(state.cameras);
-  const all = createHash('sha256').update(`cases ${cases.hash}\nunits ${units.hash}\ncameras ${cameras.hash}\n`).digest('hex');
-  return { cases, units, cameras, all };
+  const operations = entityChecksum(state.operations ?? []);
+  const all = createHash('sha256').update(`cases ${cases.hash}\nunits ${units.hash}\ncameras ${cameras.hash}\noperations ${operations.hash}\n`).digest('hex');
+  return { cases, units, cameras, operations, all };
 }

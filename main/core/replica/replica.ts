@@ -4,7 +4,7 @@
  * the new `lastSeq` are written in one transaction, so after a crash the replica is at some
  * seq exactly, never between two.
  */
-import type { Camera, Case, HubEvent, Position, Unit } from '../../../shared/protocol';
+import type { Camera, Case, HubEvent, Operation, Position, Unit } from '../../../shared/protocol';
 import type { TimelineEntry } from '../model';
 import { openDatabase, type Db } from '../sqlite';
 import { checksumOf, type Checksum, type Versioned } from './checksum';
@@ -16,19 +16,22 @@ export interface ReplicaChanges {
   cases: Case[];
   units: Unit[];
   cameras: Camera[];
-  removed: { cases: string[]; units: string[]; cameras: string[] };
+  operations: Operation[];
+  removed: { cases: string[]; units: string[]; cameras: string[]; operations: string[] };
 }
 
 export interface SnapshotPage {
   cases: Case[];
   units: Unit[];
   cameras: Camera[];
+  /** Absent from a hub without operations. */
+  operations?: Operation[] | undefined;
 }
 
 /** Whether the entity in an event's state is in the user's scope (shared/domain/roles canSee). */
 export type ScopeTest = (e: HubEvent) => boolean;
 
-export const noChanges = (): ReplicaChanges => ({ cases: [], units: [], cameras: [], removed: { cases: [], units: [], cameras: [] } });
+export const noChanges = (): ReplicaChanges => ({ cases: [], units: [], cameras: [], operations: [], removed: { cases: [], units: [], cameras: [], operations: [] } });
 
 const META_LAST_SEQ = 'lastSeq';
 
@@ -68,6 +71,11 @@ export class Replica {
         ON CONFLICT(id) DO UPDATE SET version = excluded.version, status = excluded.status,
           subdistrict = excluded.subdistrict, updated_at = excluded.updated_at, json = excluded.json
         WHERE excluded.version >= cameras.version`),
+      upsertOperation: db.prepare(`
+        INSERT INTO operations (id, version, status, updated_at, json) VALUES (@id, @version, @status, @updatedAt, @json)
+        ON CONFLICT(id) DO UPDATE SET version = excluded.version, status = excluded.status,
+          updated_at = excluded.updated_at, json = excluded.json
+        WHERE excluded.version >= operations.version`),
       insertCaseEvent: db.prepare(`
         INSERT OR IGNORE INTO case_events (seq, case_id, type, at, by, command_id, detail)
         VALUES (?, ?, ?, ?, ?, ?, ?)`),
@@ -80,16 +88,20 @@ export class Replica {
       deleteCaseEvents: db.prepare('DELETE FROM case_events WHERE case_id = ?'),
       deleteUnit: db.prepare('DELETE FROM units WHERE id = ?'),
       deleteCamera: db.prepare('DELETE FROM cameras WHERE id = ?'),
+      deleteOperation: db.prepare('DELETE FROM operations WHERE id = ?'),
       caseById: db.prepare('SELECT json FROM cases WHERE id = ?').pluck(),
       timeline: db.prepare('SELECT * FROM case_events WHERE case_id = ? ORDER BY seq'),
       allCases: db.prepare('SELECT json FROM cases ORDER BY updated_at DESC').pluck(),
       allUnits: db.prepare('SELECT json FROM units ORDER BY id').pluck(),
       allCameras: db.prepare('SELECT json FROM cameras ORDER BY id').pluck(),
+      allOperations: db.prepare('SELECT json FROM operations ORDER BY updated_at DESC').pluck(),
+      operationById: db.prepare('SELECT json FROM operations WHERE id = ?').pluck(),
       allPositions: db.prepare('SELECT * FROM positions'),
       versions: {
         cases: db.prepare('SELECT id, version FROM cases'),
         units: db.prepare('SELECT id, version FROM units'),
         cameras: db.prepare('SELECT id, version FROM cameras'),
+        operations: db.prepare('SELECT id, version FROM operations'),
       },
     };
     this.seq = Number(this.st.getMeta.get(META_LAST_SEQ) ?? 0);
@@ -165,6 +177,11 @@ export class Replica {
         if (this.upsertCamera(c)) changes.cameras.push(c);
         break;
       }
+      case 'operation': {
+        const o = e.data.state as Operation;
+        if (this.st.upsertOperation.run({ id: o.id, version: o.version, status: o.status, updatedAt: o.updatedAt, json: JSON.stringify(o) }).changes > 0) changes.operations.push(o);
+        break;
+      }
     }
   }
 
@@ -179,6 +196,9 @@ export class Replica {
         break;
       case 'camera':
         if (this.st.deleteCamera.run(e.id).changes > 0) changes.removed.cameras.push(e.id);
+        break;
+      case 'operation':
+        if (this.st.deleteOperation.run(e.id).changes > 0) changes.removed.operations.push(e.id);
         break;
     }
   }
@@ -222,7 +242,7 @@ export class Replica {
     for (const t of triggers) this.db.exec(`DROP TRIGGER "${t.name.replace(/"/g, '""')}"`);
     // In SQL from the stage, so the pages never need to be in memory all at once.
     this.db.exec(`
-      DELETE FROM cases; DELETE FROM units; DELETE FROM cameras;
+      DELETE FROM cases; DELETE FROM units; DELETE FROM cameras; DELETE FROM operations;
       INSERT INTO cases (id, version, status, subdistrict, urgency, updated_at, category, address, description, json)
         SELECT id, json_extract(json, '$.version'), json_extract(json, '$.status'), json_extract(json, '$.subdistrictCode'),
           json_extract(json, '$.urgency'), json_extract(json, '$.updatedAt'), json_extract(json, '$.categoryCode'),
@@ -236,6 +256,9 @@ export class Replica {
         SELECT id, json_extract(json, '$.version'), json_extract(json, '$.status'), json_extract(json, '$.subdistrictCode'),
           json_extract(json, '$.updatedAt'), json
         FROM temp.snapshot_stage WHERE kind = 'camera';
+      INSERT INTO operations (id, version, status, updated_at, json)
+        SELECT id, json_extract(json, '$.version'), json_extract(json, '$.status'), json_extract(json, '$.updatedAt'), json
+        FROM temp.snapshot_stage WHERE kind = 'operation';
       INSERT INTO cases_fts(cases_fts) VALUES ('rebuild');
       -- Timelines of cases still in scope stay (history does not change); the rest go.
       DELETE FROM case_events WHERE case_id NOT IN (SELECT id FROM cases);
@@ -249,7 +272,7 @@ export class Replica {
   /** Forgets everything: another hub or another user's scope. */
   wipe(): void {
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM cases; DELETE FROM units; DELETE FROM cameras; DELETE FROM case_events; DELETE FROM positions;');
+      this.db.exec('DELETE FROM cases; DELETE FROM units; DELETE FROM cameras; DELETE FROM operations; DELETE FROM case_events; DELETE FROM positions; DELETE FROM position_samples;');
       this.st.delMeta.run(META_LAST_SEQ);
       this.seq = 0;
     })();
@@ -280,6 +303,16 @@ export class Replica {
     return (this.st.allCameras.all() as string[]).map((j) => JSON.parse(j) as Camera);
   }
 
+  /** Operations in scope, the latest changed first. */
+  operations(): Operation[] {
+    return (this.st.allOperations.all() as string[]).map((j) => JSON.parse(j) as Operation);
+  }
+
+  operationById(id: string): Operation | null {
+    const j = this.st.operationById.get(id) as string | undefined;
+    return j ? (JSON.parse(j) as Operation) : null;
+  }
+
   caseById(id: string): Case | null {
     const j = this.st.caseById.get(id) as string | undefined;
     return j ? (JSON.parse(j) as Case) : null;
@@ -296,9 +329,10 @@ export class Replica {
 
   checksum(): Checksum {
     const read = (s: { all(): unknown[] }) => s.all() as Versioned[];
-    // One read transaction: the three kinds are of the same moment.
+    // One read transaction: the kinds are of the same moment.
     return this.db.transaction(() => checksumOf({
       cases: read(this.st.versions.cases), units: read(this.st.versions.units), cameras: read(this.st.versions.cameras),
+      operations: read(this.st.versions.operations),
     }))();
   }
 }
@@ -321,6 +355,7 @@ export class SnapshotWriter {
       for (const c of page.cases) this.insert.run('case', c.id, JSON.stringify(c));
       for (const u of page.units) this.insert.run('unit', u.id, JSON.stringify(u));
       for (const c of page.cameras) this.insert.run('camera', c.id, JSON.stringify(c));
+      for (const o of page.operations ?? []) this.insert.run('operation', o.id, JSON.stringify(o));
     })();
   }
 

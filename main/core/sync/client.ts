@@ -8,9 +8,10 @@ import { io, type Socket } from 'socket.io-client';
 import { z } from 'zod';
 import {
   CatchupResponse, EventsMessage, PositionsMessage, SnapshotResponse, SOCKET, UserSchema,
-  type CommandEnvelope, type HubEvent, type Position, type User,
+  type CommandEnvelope, type HubEvent, type Operation, type Position, type User,
 } from '../../../shared/protocol';
 import { canSee } from '../../../shared/domain/roles';
+import { operationDepartments } from '../../../shared/domain/operations';
 import { Backoff, cancellableDelay } from '../backoff';
 import type { ConnectionState } from '../model';
 import type { CommandTransport } from '../outbox/sender';
@@ -368,7 +369,8 @@ export class SyncClient implements CommandTransport {
 
   private emitChanges(c: ReplicaChanges): void {
     const r = c.removed;
-    if (c.cases.length || c.units.length || c.cameras.length || r.cases.length || r.units.length || r.cameras.length) this.cb.onChanges(c);
+    if (c.cases.length || c.units.length || c.cameras.length || c.operations.length
+      || r.cases.length || r.units.length || r.cameras.length || r.operations.length) this.cb.onChanges(c);
   }
 
   /** The user's scope as the hub applies it; unknown user (token, no whoami yet): keep all. */
@@ -377,7 +379,9 @@ export class SyncClient implements CommandTransport {
     if (!user) return true;
     const actor = { userId: user.id, role: user.role, subdistricts: user.subdistricts, departmentCode: user.departmentCode ?? undefined };
     const st = e.data.state as { subdistrictCode: string; owners?: string[]; departmentCode?: string };
-    const owners = e.entity === 'case' ? (st.owners ?? []) : e.entity === 'unit' && st.departmentCode ? [st.departmentCode] : [];
+    const owners = e.entity === 'case' ? (st.owners ?? [])
+      : e.entity === 'unit' && st.departmentCode ? [st.departmentCode]
+        : e.entity === 'operation' ? operationDepartments(e.data.state as Operation) : [];
     return canSee(actor, { entity: e.entity, subdistrict: st.subdistrictCode, owners });
   };
 

@@ -24,6 +24,7 @@ const bridge: LinkageBridge = {
   accounts: () => call('accounts'),
   switchUser: (username) => call('switchUser', username),
   login: (username, password) => call('login', username, password),
+  history: (range) => call('history', range),
   onChanges(listener) {
     const wrapped = (_e: IpcRendererEvent, batch: ChangeBatch) => listener(batch);
     ipcRenderer.on(CHANGES, wrapped);

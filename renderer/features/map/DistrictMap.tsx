@@ -38,6 +38,8 @@ export interface DistrictMapProps {
   selectedUnitId?: string | null;
   followUnitId?: string | null;
   operationArea?: Feature | FeatureCollection | null;
+  /** A replay's moment (features/replay): the map judges overdue and fresh then, and places units without gliding. Null: live. */
+  replayAt?: number | null;
   /** Default: on for console and wall, off for mini. */
   showLegend?: boolean;
   /** The imperative view (findPlace, startMeasure, followUnit…), or null when it goes away. */
@@ -92,6 +94,7 @@ export function DistrictMap(props: DistrictMapProps) {
     view.setSelectedCase(p.selectedCaseId);
     view.setSelectedUnit(p.selectedUnitId ?? null);
     view.setOperationArea(p.operationArea ?? null);
+    view.setReplayTime(p.replayAt ?? null);
     if (p.followUnitId) view.followUnit(p.followUnitId);
     p.onView?.(view);
     return () => {
@@ -110,6 +113,8 @@ export function DistrictMap(props: DistrictMapProps) {
   useEffect(() => view?.setSelectedCase(props.selectedCaseId), [view, props.selectedCaseId]);
   useEffect(() => view?.setSelectedUnit(props.selectedUnitId ?? null), [view, props.selectedUnitId]);
   useEffect(() => view?.setOperationArea(props.operationArea ?? null), [view, props.operationArea]);
+  // Before the data of the same moment: the cases that follow are judged at the replay's time.
+  useLayoutEffect(() => view?.setReplayTime(props.replayAt ?? null), [view, props.replayAt]);
   useEffect(() => view?.setTheme(theme), [view, theme]);
   useEffect(() => view?.setLanguage(lang, props.t), [view, lang, props.t]);
   useEffect(() => view?.followUnit(props.followUnitId ?? null), [view, props.followUnitId]);

@@ -6,21 +6,30 @@
  * Data flow: `setCases/setUnits/setCameras` diff against the last features sent and push only
  * the change (`GeoJSONSource.updateData`); `setPositions` queues fixes that ONE
  * requestAnimationFrame loop interpolates and pushes at most once per frame.
+ *
+ * Software GL (SwiftShader on GPU-less walls and VMs) pays for every repaint in CPU, so nothing
+ * repaints while nothing visible changes: the loop sleeps when no unit glides and no pulse
+ * runs; the pulse rings only the newest few urgent cases and breathes in short bursts (on
+ * arrival, then briefly every half minute), resting as a steady ring in between; a fix that
+ * moves its unit less than a pixel at the current zoom is held until it adds up (or the view
+ * zooms); only units in view and far enough to see glide; cases are re-judged only when their
+ * object changed or the clock passed one of their deadlines; the heat map's and choropleth's
+ * data are kept up only while shown.
  */
 import { AttributionControl, Map as MaplibreMap, NavigationControl, type GeoJSONSource, type GeoJSONSourceDiff, type LayerSpecification, type MapGeoJSONFeature, type MapMouseEvent } from 'maplibre-gl';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { District } from '../../../shared/bridge/contract';
 import type { Camera, Case, LngLat, Position, Unit } from '../../../shared/protocol/entities';
-import { choroplethStates, changedStates, countBySubdistrict, type ChoroplethMetric, type ChoroplethState } from './choropleth';
+import { choroplethStates, changedStates, countFeatures, type ChoroplethMetric, type ChoroplethState } from './choropleth';
 import { communityLabels, EMPTY_DISTRICT, readDistrict, subdistrictLabels, type MapDistrict } from './district-data';
-import { caseFeatures, caseOnMap, cameraFeature, unitFeature, type CameraProps, type CaseProps, type UnitProps } from './features';
+import { CaseFeatureCache, caseOnMap, casesOnMap, cameraFeature, pulsingIds, unitFeature, type CameraProps, type CaseProps, type MapFeature, type Rejudge, type UnitProps } from './features';
 import { FeatureStore } from './feature-store';
 import { formatKm, inScreenBox } from './geo';
 import { HEADING_ICON_ID, HEADING_ICON_PIXEL_RATIO, headingIcon } from './heading-icon';
 import { resolveTranslator, type MapLang, type MapTranslate } from './labels';
-import { buildLayers } from './layers';
+import { buildLayers, PULSE_REST } from './layers';
 import { MeasureTool } from './measure';
-import { MotionTracker } from './motion';
+import { headingDelta, MotionTracker } from './motion';
 import { buildPlaces, findPlaces, type Place } from './places';
 import { applyLayerChanges } from './style-apply';
 import { buildStyle, DEFAULT_GROUPS, HIT_LAYERS, SRC, type LayerGroup, type MapVariant, type SourceId } from './style';
@@ -60,19 +69,40 @@ export interface DistrictMapViewOptions {
  * and the case view's mini map) the newer one; when it goes, the older one again. A value the
  * app put there itself is left alone. Not declared as a global type, to clash with no one's.
  */
-type TestHook = { __linkageMap?: unknown };
+type TestHook = { __linkageMap?: unknown; __linkageMaps?: unknown };
 const hook = (): TestHook | null => (typeof window === 'undefined' ? null : (window as unknown as TestHook));
 const liveViews: DistrictMapView[] = [];
 
 function publish(): void {
   const h = hook();
   if (h && (h.__linkageMap === undefined || h.__linkageMap instanceof DistrictMapView)) h.__linkageMap = liveViews.at(-1);
+  // All of them, for a test that must address one by its variant (`.variantName`).
+  if (h && (h.__linkageMaps === undefined || Array.isArray(h.__linkageMaps))) h.__linkageMaps = [...liveViews];
 }
 
 /** Overdue and "new urgent" change with time alone: re-judge the cases this often. */
 const CLOCK_REFRESH_MS = 30_000;
 /** Pulse repaint cap: a breathing ring needs no 60 fps, and software GL on walls is slow. */
 const PULSE_FRAME_MS = 50;
+/** A new case to pulse breathes this long; then the ring rests, with a short reminder at every clock refresh. */
+const PULSE_BURST_MS = 8_000;
+const PULSE_REMINDER_MS = 2_500;
+/** A fix that moves its unit less than this on screen, and turns it less than this, waits (it adds up). */
+const MIN_MOVE_PX = 1;
+const MIN_TURN_DEG = 10;
+/** Shorter moves than this jump: a glide nobody can see is a repaint per frame for nothing. */
+const GLIDE_MIN_PX = 3;
+/** Beyond this many units gliding at once, the rest jump (a typhoon's every unit on the move). */
+const MAX_GLIDING = 1_000;
+const LOW_POWER_MAX_GLIDING = 200;
+/**
+ * In software GL a repaint of a 1080p map costs tens of milliseconds of CPU (seconds on a busy
+ * box), so fixes are taken in at most every 2 s there: units move in steps a little later, and
+ * the wall stays responsive. With a GPU, every frame.
+ */
+const LOW_POWER_FIX_EVERY_MS = 2_000;
+/** Frames slower than this (moving average): the machine cannot afford glides; units are placed. */
+const SLOW_FRAME_MS = 120;
 /** In software GL (SwiftShader on GPU-less walls) every repaint is CPU work: animate at ~5-10 fps. */
 const LOW_POWER_PULSE_FRAME_MS = 200;
 const LOW_POWER_MOTION_FRAME_MS = 100;
@@ -96,12 +126,17 @@ export class DistrictMapView {
   private t: MapTranslate;
   private tProp: MapTranslate | undefined;
   private callbacks: MapCallbacks;
-  private readonly now: () => number;
+  private now: () => number;
+  private readonly liveNow: () => number;
+  /** Replay: fixes are placed, not glided (the replay interpolates), and the clock is the replay's. */
+  private replayAt: number | null = null;
   private visible: Record<LayerGroup, boolean>;
   private metric: ChoroplethMetric = 'open';
   /** The layers as the map has them (built ones; the pulse's per-frame values aside). */
   private applied: LayerSpecification[] = [];
   private errors = 0;
+  /** Unit features handed to the units source so far (bench/map.ts reads it). */
+  unitFeaturesPushed = 0;
 
   private district: MapDistrict = EMPTY_DISTRICT;
   private districtRaw: District | null = null;
@@ -110,6 +145,10 @@ export class DistrictMapView {
 
   private casesRaw: readonly Case[] = [];
   private readonly caseStore = new FeatureStore<CaseProps, Point>();
+  private readonly caseCache = new CaseFeatureCache();
+  private caseFeatures: MapFeature<CaseProps>[] = [];
+  /** The heat map's source is fed only while shown; true when it missed changes meanwhile. */
+  private heatStale = false;
   private readonly units = new Map<string, Unit>();
   private unitsRaw: readonly Unit[] = [];
   private readonly unitStore = new FeatureStore<UnitProps, Point>();
@@ -136,7 +175,19 @@ export class DistrictMapView {
   private frame: number | null = null;
   private lastPulse = 0;
   private lastMotion = 0;
-  private freshCount = 0;
+  /** Ids of the cases pulsing (the newest few fresh urgent ones); `pulseUntil`: end of the current burst. */
+  private pulsing = new Set<string>();
+  private pulseUntil = 0;
+  /** The pulse layer shows its steady ring (its style values), not a burst's frame. */
+  private pulseResting = true;
+  private readonly maxGliding: number;
+  private readonly fixEveryMs: number;
+  private fixesTakenAt = -Infinity;
+  private fixTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Moving average of the gap between the loop's consecutive frames, and the last frame's time. */
+  private frameGap = 0;
+  private lastFrameAt = -Infinity;
+  private readonly lowPower: boolean;
   private readonly clock: ReturnType<typeof setInterval>;
   private restoreTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly reduceMotion: boolean;
@@ -152,12 +203,15 @@ export class DistrictMapView {
     this.tProp = opts.t;
     this.t = resolveTranslator(this.lang, opts.t);
     this.callbacks = opts.callbacks ?? {};
-    this.now = opts.now ?? Date.now;
+    this.now = this.liveNow = opts.now ?? Date.now;
     this.visible = { ...DEFAULT_GROUPS[opts.variant], ...opts.visible };
     this.reduceMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
     const lowPower = opts.lowPower ?? probeWebGL().software;
     this.pulseFrameMs = lowPower ? LOW_POWER_PULSE_FRAME_MS : PULSE_FRAME_MS;
     this.motionFrameMs = lowPower ? LOW_POWER_MOTION_FRAME_MS : MOTION_FRAME_MS;
+    this.maxGliding = lowPower ? LOW_POWER_MAX_GLIDING : MAX_GLIDING;
+    this.fixEveryMs = lowPower ? LOW_POWER_FIX_EVERY_MS : 0;
+    this.lowPower = lowPower;
     this.map = this.createMap();
     this.clock = setInterval(() => this.refreshClock(), CLOCK_REFRESH_MS);
     liveViews.push(this);
@@ -185,7 +239,8 @@ export class DistrictMapView {
       // Text is drawn with local fonts (no glyphs URL); this covers any text layer left on the default stack.
       localIdeographFontFamily: CJK_CSS_FAMILIES,
       locale: this.lang === 'zh-CN' ? { 'NavigationControl.ZoomIn': '放大', 'NavigationControl.ZoomOut': '缩小', 'AttributionControl.ToggleAttribution': '数据说明' } : {},
-      fadeDuration: this.variant === 'wall' ? 0 : 300,
+      // Label fades are frames too: none on walls and in software GL.
+      fadeDuration: this.variant === 'wall' || this.lowPower ? 0 : 300,
       reduceMotion: this.reduceMotion || undefined,
     });
     if (this.variant === 'console') map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
@@ -199,6 +254,7 @@ export class DistrictMapView {
     map.on('mouseout', this.clearHover);
     map.on('dragstart', this.stopFollowOnUserMove);
     map.on('wheel', this.stopFollowOnUserMove);
+    map.on('moveend', this.onMoveEnd);
     map.on('webglcontextlost', this.onContextLost);
     map.on('webglcontextrestored', this.onContextRestored);
     // A wall runs for weeks: a recurring error must not fill the log.
@@ -216,6 +272,7 @@ export class DistrictMapView {
     clearInterval(this.clock);
     if (this.restoreTimer) clearTimeout(this.restoreTimer);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
+    if (this.fixTimer) clearTimeout(this.fixTimer);
     this.boxSelect?.destroy();
     this.map.remove();
     delete this.container.dataset.mapReady;
@@ -351,13 +408,15 @@ export class DistrictMapView {
     this.setSource(SRC.subdistrictLabels, subdistrictLabels(d));
     this.setSource(SRC.communityLabels, communityLabels(d));
     this.setSource(SRC.cases, this.caseStore.collection());
-    this.setSource(SRC.casesHeat, this.caseStore.collection());
+    if (this.visible.heat) this.setSource(SRC.casesHeat, this.caseStore.collection());
+    this.heatStale = !this.visible.heat;
     this.setSource(SRC.units, this.unitStore.collection());
     this.setSource(SRC.cameras, this.cameraStore.collection());
     this.setSource(SRC.operation, this.operationArea);
     this.drawMeasure();
     this.choropleth = new Map();
     this.renderChoropleth();
+    this.pulseResting = true; // a fresh style has the pulse layer at rest
     if (this.selectedCaseId) this.setState(SRC.cases, this.selectedCaseId, { selected: true });
     if (this.selectedUnitId) this.setState(SRC.units, this.selectedUnitId, { selected: true });
     this.kick();
@@ -372,7 +431,9 @@ export class DistrictMapView {
   }
 
   private update(id: SourceId, diff: GeoJSONSourceDiff | null): void {
-    if (diff) void this.source(id)?.updateData(diff);
+    if (!diff) return;
+    if (id === SRC.units) this.unitFeaturesPushed += (diff.add?.length ?? 0) + (diff.update?.length ?? 0);
+    void this.source(id)?.updateData(diff);
   }
 
   private setState(source: SourceId, id: string, state: Record<string, unknown>): void {
@@ -411,27 +472,62 @@ export class DistrictMapView {
     this.renderCases();
   }
 
-  /** Re-derives case features (overdue, fresh) and pushes the difference. */
-  private renderCases(): void {
+  /** Re-derives the features of changed cases (and of those `rejudge` asks) and pushes the difference. */
+  private renderCases(rejudge: Rejudge = 'changed'): void {
     const now = this.now();
-    const features = caseFeatures(this.casesRaw, now, this.selectedCaseId);
-    this.freshCount = features.filter((f) => f.properties.fresh).length;
+    const shown = casesOnMap(this.casesRaw, this.selectedCaseId);
+    const pulsing = pulsingIds(shown, now);
+    const features = this.caseCache.build(shown, now, pulsing, rejudge);
+    this.caseFeatures = features;
     const diff = this.caseStore.replace(features);
     this.update(SRC.cases, diff);
-    this.update(SRC.casesHeat, diff && structuredClone(diff)); // two sources must not share one diff object
-    this.renderChoropleth(now);
-    this.kick();
+    if (!diff) {
+      // nothing changed on the map
+    } else if (this.visible.heat) this.update(SRC.casesHeat, structuredClone(diff)); // two sources must not share one diff object
+    else this.heatStale = true;
+    this.setPulsing(pulsing);
+    if (diff) this.renderChoropleth();
   }
 
-  private renderChoropleth(now = this.now()): void {
+  /** Feature-state of the subdistricts, while the choropleth is shown (else on showing it). */
+  private renderChoropleth(): void {
+    if (!this.visible.choropleth) return;
     const codes = this.district.subdistricts.map((f) => f.properties.code);
-    const next = choroplethStates(codes, countBySubdistrict(this.casesRaw, now));
+    const next = choroplethStates(codes, countFeatures(this.caseFeatures));
     for (const [code, state] of changedStates(this.choropleth, next)) this.setState(SRC.subdistricts, code, { ...state });
     if (this.styleReady) this.choropleth = next;
   }
 
   private refreshClock(): void {
-    if (this.casesRaw.length) this.renderCases();
+    if (this.replayAt !== null) return; // the replay moves its own clock
+    if (this.casesRaw.length) this.renderCases('due');
+    if (this.pulsing.size) this.burst(PULSE_REMINDER_MS);
+  }
+
+  /** New ids among the pulsing cases start a burst; the set itself drives the layer's filter. */
+  private setPulsing(ids: Set<string>): void {
+    const fresh = [...ids].some((id) => !this.pulsing.has(id));
+    this.pulsing = ids;
+    if (fresh) this.burst(PULSE_BURST_MS);
+  }
+
+  private burst(ms: number): void {
+    this.pulseUntil = Math.max(this.pulseUntil, performance.now() + ms);
+    this.kick();
+  }
+
+  /**
+   * Replay (features/replay): the map's clock is the replay's moment (overdue and fresh judged
+   * then) and fixes are placed, not glided, since the replay interpolates them itself. `null`
+   * returns to live.
+   */
+  setReplayTime(at: number | null): void {
+    if (at === this.replayAt) return;
+    const back = at === null || this.replayAt === null || at < this.replayAt;
+    this.replayAt = at;
+    this.now = at === null ? this.liveNow : () => at;
+    if (back) this.motion.forgetTimes(); // the fixes that follow may be older than those drawn
+    if (this.casesRaw.length) this.renderCases(back ? 'all' : 'due');
   }
 
   setUnits(units: readonly Unit[]): void {
@@ -482,11 +578,11 @@ export class DistrictMapView {
     this.frame = null;
     if (this.destroyed) return;
     const now = performance.now();
-    if (this.pendingFixes.size) {
-      // Before the first idle, fixes are placed without gliding (a tween started long ago is done).
-      this.motion.push(this.pendingFixes.values(), this.ready ? now : now - 1e9);
-      this.pendingFixes.clear();
-    }
+    // Consecutive frames of the loop tell what a frame costs here.
+    if (now - this.lastFrameAt < 1000) this.frameGap = this.frameGap * 0.8 + (now - this.lastFrameAt) * 0.2;
+    else if (now - this.lastFrameAt > 30_000) this.frameGap = 0; // long rest: give glides another try
+    this.lastFrameAt = now;
+    if (this.pendingFixes.size) this.maybeTakeFixes(now);
     const due = now - this.lastMotion >= this.motionFrameMs || !this.ready;
     if (due) this.lastMotion = now;
     const moved = due ? this.motion.step(now) : new Map<string, never>();
@@ -501,20 +597,110 @@ export class DistrictMapView {
     // Not while a flight is under way (the fly to the unit when following starts).
     if (followed && !this.map.isMoving()) this.map.jumpTo({ center: followed.point });
     const pulsing = this.animatePulse(t);
-    // `!due`: a skipped frame may hold a tween's last step, so one more frame is owed.
-    if (!due || this.motion.moving(now) || this.pendingFixes.size || pulsing) this.kick();
+    // `!due`: a skipped frame may hold a tween's last step, so one more frame is owed. Nothing
+    // moving, nothing queued, no burst: no next frame, and the map rests.
+    if ((!due && this.motion.activeCount > 0) || this.motion.moving(now) || (this.pendingFixes.size && !this.fixTimer) || pulsing) this.kick();
   };
 
-  /** Breathing ring around new urgent cases; a steady ring when the user asked for less motion. */
+  /** Takes the queued fixes now, or (software GL) once the interval since the last take has passed. */
+  private maybeTakeFixes(now: number): void {
+    const wait = this.fixesTakenAt + this.fixEveryMs - now;
+    if (wait <= 0 || !this.ready || this.replayAt !== null) {
+      this.fixesTakenAt = now;
+      this.takeFixes(now);
+      return;
+    }
+    this.fixTimer ??= setTimeout(() => {
+      this.fixTimer = null;
+      this.kick();
+    }, wait);
+  }
+
+  /**
+   * Hands the queued fixes to the tracker, each judged at the current zoom: too small to see →
+   * held (it stays the unit's latest fix and is judged again with the next one or after a zoom);
+   * far enough, in view and while few units glide → glides; otherwise placed at once.
+   */
+  private takeFixes(now: number): void {
+    // Before the first idle, fixes are placed without gliding (nothing to watch yet).
+    if (!this.ready || !this.styleReady || this.replayAt !== null) {
+      this.motion.push(this.pendingFixes.values(), now, false);
+      this.pendingFixes.clear();
+      return;
+    }
+    const { lat } = this.map.getCenter();
+    const pxPerDeg = (512 * 2 ** this.map.getZoom()) / 360;
+    const pxPerDegLat = pxPerDeg / Math.max(0.2, Math.cos((lat * Math.PI) / 180));
+    const b = this.map.getBounds();
+    const padLng = (b.getEast() - b.getWest()) * 0.1;
+    const padLat = (b.getNorth() - b.getSouth()) * 0.1;
+    const inView = (p: LngLat) => p[0] >= b.getWest() - padLng && p[0] <= b.getEast() + padLng && p[1] >= b.getSouth() - padLat && p[1] <= b.getNorth() + padLat;
+    const glide: Position[] = [];
+    const place: Position[] = [];
+    let gliding = this.motion.activeCount;
+    const slow = this.frameGap > SLOW_FRAME_MS;
+    for (const p of this.pendingFixes.values()) {
+      const drawn = this.motion.pose(p.id);
+      if (!drawn) {
+        place.push(p);
+        continue;
+      }
+      const px = Math.hypot((p.point[0] - drawn.point[0]) * pxPerDeg, (p.point[1] - drawn.point[1]) * pxPerDegLat);
+      const moving = this.motion.isMoving(p.id, now);
+      if (!moving && px < MIN_MOVE_PX && headingDelta(drawn.heading, p.heading) < MIN_TURN_DEG) continue;
+      if (px >= GLIDE_MIN_PX && !slow && (moving || gliding < this.maxGliding) && (inView(drawn.point) || inView(p.point))) {
+        if (!moving) gliding++;
+        glide.push(p);
+      } else place.push(p);
+    }
+    this.pendingFixes.clear();
+    this.motion.push(glide, now);
+    this.motion.push(place, now, false);
+  }
+
+  /** After a pan or zoom, fixes held as too small to see may be visible now (or in view). */
+  private onMoveEnd = (): void => {
+    let queued = false;
+    for (const [id, fix] of this.lastFix) {
+      const drawn = this.motion.pose(id);
+      if (drawn && (drawn.point[0] !== fix.point[0] || drawn.point[1] !== fix.point[1] || drawn.heading !== fix.heading) && !this.motion.isMoving(id, performance.now())) {
+        this.pendingFixes.set(id, fix);
+        queued = true;
+      }
+    }
+    if (queued) this.kick();
+  };
+
+  /**
+   * Breathing ring around the newest urgent cases, in bursts; between them (and when the user
+   * asked for less motion) the ring rests, drawn once and not repainted.
+   */
   private animatePulse(t: number): boolean {
-    const on = this.freshCount > 0 && this.visible.cases && this.styleReady && this.ready;
-    if (!on || this.reduceMotion || t - this.lastPulse < this.pulseFrameMs) return on && !this.reduceMotion;
+    const on = this.pulsing.size > 0 && this.visible.cases && this.styleReady && this.ready && !this.reduceMotion;
+    if (!on || performance.now() >= this.pulseUntil) {
+      this.restPulse();
+      return false;
+    }
+    if (t - this.lastPulse < this.pulseFrameMs) return true;
     this.lastPulse = t;
     const phase = (t % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
-    const scale = this.variant === 'wall' ? 1.6 : this.variant === 'mini' ? 0.8 : 1;
+    const scale = this.pulseScale();
     this.map.setPaintProperty('cases-pulse', 'circle-radius', (10 + 20 * phase) * scale);
     this.map.setPaintProperty('cases-pulse', 'circle-opacity', 0.6 * (1 - phase));
+    this.pulseResting = false;
     return true;
+  }
+
+  private pulseScale(): number {
+    return this.variant === 'wall' ? 1.6 : this.variant === 'mini' ? 0.8 : 1;
+  }
+
+  /** The style's own values (layers.ts), so a restyle and a rest agree. */
+  private restPulse(): void {
+    if (this.pulseResting || !this.styleReady || !this.map.getLayer('cases-pulse')) return;
+    this.pulseResting = true;
+    this.map.setPaintProperty('cases-pulse', 'circle-radius', PULSE_REST.radius * this.pulseScale());
+    this.map.setPaintProperty('cases-pulse', 'circle-opacity', PULSE_REST.opacity);
   }
 
   // ---- selection, hover, clicks -----------------------------------------------------------
@@ -523,7 +709,7 @@ export class DistrictMapView {
     if (id === this.selectedCaseId) return;
     if (this.selectedCaseId) this.setState(SRC.cases, this.selectedCaseId, { selected: false });
     this.selectedCaseId = id;
-    this.renderCases(); // a closed case is drawn only while selected
+    this.renderCases(); // a closed case is drawn only while selected (the others keep their features)
     if (id) this.setState(SRC.cases, id, { selected: true });
   }
 
@@ -696,6 +882,11 @@ export class DistrictMapView {
     this.visible = { ...this.visible, [group]: on };
     this.syncLayers();
     if (group === 'cases' && on) this.kick();
+    if (group === 'heat' && on && this.heatStale) {
+      this.setSource(SRC.casesHeat, this.caseStore.collection());
+      this.heatStale = false;
+    }
+    if (group === 'choropleth' && on) this.renderChoropleth();
     this.callbacks.onVisibilityChange?.(this.visible);
   }
 
@@ -730,6 +921,8 @@ export class DistrictMapView {
     change();
     this.syncLayers();
     this.lastPulse = 0;
+    this.pulseResting = false; // whatever the new layer holds, set the rest (or the burst) again
+    this.kick();
   }
 
   /** Brings the live layers to the current options; before the style has loaded, `onLoad` does it. */
@@ -741,6 +934,10 @@ export class DistrictMapView {
   }
 
   // ---- for tests (window.__linkageMap) ----------------------------------------------------
+
+  get variantName(): MapVariant {
+    return this.variant;
+  }
 
   /** The maplibre map itself, for Playwright: `queryRenderedFeatures`, `getLayoutProperty`… */
   get maplibre(): MaplibreMap {
@@ -754,6 +951,16 @@ export class DistrictMapView {
   /** True after the first `idle` (also marked as `data-map-ready="true"` on the container). */
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** Where a unit is drawn now (its glide's current point, else its home), or null when unknown. */
+  unitPosition(id: string): LngLat | null {
+    return this.motion.pose(id)?.point ?? this.units.get(id)?.home ?? null;
+  }
+
+  /** The cases pulsing now (the newest few fresh urgent ones) and whether a burst is running. */
+  pulseState(): { ids: string[]; animating: boolean } {
+    return { ids: [...this.pulsing], animating: !this.pulseResting };
   }
 
   queryRenderedFeatures(...args: Parameters<MaplibreMap['queryRenderedFeatures']>): MapGeoJSONFeature[] {

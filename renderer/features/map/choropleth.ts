@@ -36,6 +36,19 @@ export function countBySubdistrict(cases: readonly Case[], now: number): Map<str
   return counts;
 }
 
+/** The same counts from the map's case features (overdue already judged there): no second pass over the rules. */
+export function countFeatures(features: ReadonlyArray<{ properties: { status: string; overdue: boolean; subdistrictCode: string } }>): Map<string, RegionCounts> {
+  const counts = new Map<string, RegionCounts>();
+  for (const { properties: p } of features) {
+    if (!OPEN.has(p.status)) continue; // a selected closed case is drawn, not counted
+    const row = counts.get(p.subdistrictCode) ?? { open: 0, overdue: 0 };
+    row.open += 1;
+    if (p.overdue) row.overdue += 1;
+    counts.set(p.subdistrictCode, row);
+  }
+  return counts;
+}
+
 /** A state for every known subdistrict (zeros included, so a drained region loses its colour). */
 export function choroplethStates(codes: readonly string[], counts: Map<string, RegionCounts>): Map<string, ChoroplethState> {
   let maxOpen = 0;

@@ -49,6 +49,7 @@ export class FeatureStore<P extends Props, G extends Geometry = Geometry> {
       const id = f.properties.id;
       seen.add(id);
       const old = this.features.get(id);
+      if (old === f) continue; // the same object: unchanged (callers cache their features)
       this.features.set(id, f);
       if (!old) {
         add.push(f);
@@ -67,7 +68,7 @@ export class FeatureStore<P extends Props, G extends Geometry = Geometry> {
 /** Only the geometry and the properties that differ; null when the feature is unchanged. */
 export function featureChange<P extends Props>(old: Feature<Geometry, P>, next: Feature<Geometry, P>): GeoJSONFeatureDiff | null {
   const change: GeoJSONFeatureDiff = { id: next.properties.id };
-  if (JSON.stringify(old.geometry) !== JSON.stringify(next.geometry)) change.newGeometry = next.geometry;
+  if (!sameGeometry(old.geometry, next.geometry)) change.newGeometry = next.geometry;
   const props: Array<{ key: string; value: unknown }> = [];
   const before = old.properties as Record<string, unknown>;
   for (const [key, value] of Object.entries(next.properties)) {
@@ -77,6 +78,13 @@ export function featureChange<P extends Props>(old: Feature<Geometry, P>, next: 
   if (props.length) change.addOrUpdateProperties = props;
   if (removed.length) change.removeProperties = removed;
   return change.newGeometry || props.length || removed.length ? change : null;
+}
+
+/** Points (all our moving features) compared by coordinates; other shapes by their JSON. */
+function sameGeometry(a: Geometry, b: Geometry): boolean {
+  if (a === b) return true;
+  if (a.type === 'Point' && b.type === 'Point') return a.coordinates[0] === b.coordinates[0] && a.coordinates[1] === b.coordinates[1];
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function isEmpty(d: GeoJSONSourceDiff): boolean {

@@ -20,6 +20,9 @@ export interface LayerOptions {
 
 const SCALE: Record<MapVariant, number> = { console: 1, wall: 1.6, mini: 0.8 };
 
+/** The pulse ring between bursts (and for users who asked for less motion); radius before the variant's scale. */
+export const PULSE_REST = { radius: 12, opacity: 0.5 } as const;
+
 const isCluster: ExpressionSpecification = ['has', 'point_count'];
 const notCluster: ExpressionSpecification = ['!', ['has', 'point_count']];
 const state = (key: string): ExpressionSpecification => ['boolean', ['feature-state', key], false];
@@ -111,18 +114,19 @@ export function buildLayers(o: LayerOptions): LayerSpecification[] {
         'circle-opacity': ['match', ['get', 'status'], 'offline', 0.55, 0.9],
       },
     },
-    // Animated by the view (radius and opacity per frame) while new urgent cases exist.
+    // The newest few urgent cases (features.ts MAX_PULSING): a steady ring, animated by the view
+    // (radius and opacity per frame) in short bursts.
     {
       id: 'cases-pulse',
       type: 'circle',
       source: SRC.cases,
-      filter: ['case', isCluster, ['>', ['get', 'freshCount'], 0], ['==', ['get', 'fresh'], true]],
+      filter: ['case', isCluster, ['>', ['get', 'pulseCount'], 0], ['==', ['get', 'pulse'], true]],
       // No transitions: each frame sets the value outright (a transition would also keep the map from ever being idle).
       paint: {
         'circle-color': p.urgency.urgent,
-        'circle-radius': 12 * s,
+        'circle-radius': PULSE_REST.radius * s,
         'circle-radius-transition': { duration: 0, delay: 0 },
-        'circle-opacity': 0.5,
+        'circle-opacity': PULSE_REST.opacity,
         'circle-opacity-transition': { duration: 0, delay: 0 },
         'circle-blur': 0.4,
       },

@@ -34,7 +34,7 @@ export function buildSources(variant: MapVariant): Record<SourceId, SourceSpecif
         urgentCount: ['+', ['case', ['==', ['get', 'urgency'], 'urgent'], 1, 0]],
         highCount: ['+', ['case', ['==', ['get', 'urgency'], 'high'], 1, 0]],
         overdueCount: ['+', ['case', ['get', 'overdue'], 1, 0]],
-        freshCount: ['+', ['case', ['get', 'fresh'], 1, 0]],
+        pulseCount: ['+', ['case', ['get', 'pulse'], 1, 0]],
       },
     }),
     [SRC.casesHeat]: geojson({ promoteId: 'id' }),

@@ -20,13 +20,15 @@ interface Props {
   positions: Record<string, Position>;
   focus?: LngLat | null;
   testId: string;
+  /** A replay's moment while the map shows the past (features/replay); null or absent: live. */
+  replayAt?: number | null;
 }
 
 function Placeholder({ testId, children }: { testId: string; children: ReactNode }) {
   return <div className="map-placeholder" data-testid={testId}>{children}</div>;
 }
 
-export function MapSlot({ variant, cases, units, cameras, positions, focus, testId }: Props) {
+export function MapSlot({ variant, cases, units, cameras, positions, focus, testId, replayAt = null }: Props) {
   const { t, i18n } = useTranslation();
   const dispatch = useAppDispatch();
   const theme = useAppSelector((s) => (s.settings.theme === 'light' ? 'day' : 'night'));
@@ -52,6 +54,7 @@ export function MapSlot({ variant, cases, units, cameras, positions, focus, test
             variant={variant}
             focus={focus ?? null}
             lang={i18n.language === 'en' ? 'en' : 'zh-CN'}
+            replayAt={replayAt}
           />
         </div>
       </Suspense>

@@ -1,9 +1,10 @@
 /** Queue | case | map, resizable; widths remembered per officer (settings.layout). */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useAppDispatch, useAppSelector } from '../../app/hooks';
 import { CaseView } from '../case/CaseView';
 import { selectAllCameras, selectAllUnits, selectPositions } from '../case/selectors';
 import { QueuePane } from '../queue/QueuePane';
+import { ReplayBar, useReplay } from '../replay';
 import { selectQueue } from '../queue/selectors';
 import { layoutChanged } from '../settings/slice';
 import { paneWidth } from './layout';
@@ -21,12 +22,22 @@ function useWindowWidth(): number {
 }
 
 function ConsoleMap() {
-  // The map shows what the queue shows: the same filters and search.
+  // The map shows what the queue shows: the same filters and search — or, during a replay, the past.
   const cases = useAppSelector(selectQueue);
   const units = useAppSelector(selectAllUnits);
   const cameras = useAppSelector(selectAllCameras);
   const positions = useAppSelector(selectPositions);
-  return <MapSlot variant="console" testId="map-slot" cases={cases} units={units} cameras={cameras} positions={positions} />;
+  const replay = useReplay();
+  const frame = replay.frame;
+  const tracked = frame?.unitIds ?? null;
+  // During a replay only the units with a track in the period are drawn.
+  const shownUnits = useMemo(() => (tracked ? units.filter((u) => tracked.has(u.id)) : units), [units, tracked]);
+  return (
+    <div className="map-stack" style={{ position: 'relative', width: '100%', height: '100%' }}>
+      <MapSlot variant="console" testId="map-slot" cases={frame ? frame.cases : cases} units={shownUnits} cameras={cameras} positions={frame ? frame.positions : positions} replayAt={frame?.at ?? null} />
+      <ReplayBar replay={replay} />
+    </div>
+  );
 }
 
 export function Panes() {

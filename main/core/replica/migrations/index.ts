@@ -1,5 +1,7 @@
 /** The replica's migrations in order; add `0002-….ts` here, never edit a released one. */
 import type { Migration } from '../../sqlite';
 import { m0001 } from './0001-initial';
+import { m0002 } from './0002-operations';
+import { m0003 } from './0003-position-samples';
 
-export const REPLICA_MIGRATIONS: readonly Migration[] = [m0001];
+export const REPLICA_MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
