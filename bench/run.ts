@@ -10,6 +10,7 @@ import { round, withBudget, type Figure } from './figures';
 import { socketIoThroughput, sqliteInsertRate } from './yardsticks';
 import { benchRegions } from './regions';
 import { benchHub } from './hub';
+import { benchMap } from './map';
 import { benchWallSoak } from './wall-soak';
 import { benchStats } from './stats';
 
@@ -45,6 +46,11 @@ if (wanted('stats')) {
 // The wall's soak takes 10 minutes: only when asked for by name (`npm run bench -- wall`).
 if (only.some((o) => o.startsWith('wall'))) {
   for (const f of await benchWallSoak()) emit(f);
+}
+
+if (wanted('map')) {
+  // Ratios to the naive map measured in the same run (same browser, same moment).
+  for (const f of await benchMap()) emit(f);
 }
 
 const file = path.resolve(import.meta.dirname, 'results.json');

@@ -38,6 +38,12 @@ export function toRow(f: CaseFact): FactRow {
   };
 }
 
+/** A fact's column values in FACT_COLUMNS order (positional binding: twice as fast as named). */
+export function rowValues(f: CaseFact): unknown[] {
+  const r = toRow(f);
+  return FACT_COLUMNS.map((c) => r[c]);
+}
+
 export function toFact(r: FactRow): CaseFact {
   return {
     caseId: r.case_id, dept: r.dept, owner: r.owner !== 0,

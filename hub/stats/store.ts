@@ -18,7 +18,7 @@ import {
   FACTS_VERSION, addTo, forEachContribution, emptyTally, factsFromSnapshot, foldCaseEvent, localDay, localHour, localMonth, mergeTally, dayStart,
   COUNT_METRICS, STAGES, type CaseFact, type Tally,
 } from '../../shared/domain/assessment';
-import { FACT_COLUMNS, ROLLUP_NUMBERS, SLIM_COLUMNS, addRollupRow, histJson, slimFact, tallyNumbers, toFact, toRow, type FactRow } from './rows';
+import { FACT_COLUMNS, ROLLUP_NUMBERS, SLIM_COLUMNS, addRollupRow, histJson, rowValues, slimFact, tallyNumbers, toFact, type FactRow } from './rows';
 
 const META_SEQ = 'stats_facts_seq';
 const META_VERSION = 'stats_facts_version';
@@ -152,7 +152,7 @@ export class StatsStore {
     const rollupCols = ['dim', 'sub', 'grain', 'start', 'key', ...ROLLUP_NUMBERS, 'hist'];
     this.stmt = {
       load: this.db.prepare('SELECT * FROM case_facts WHERE case_id = ?'),
-      upsert: this.db.prepare(`INSERT INTO case_facts (${cols}) VALUES (${FACT_COLUMNS.map((c) => `@${c}`).join(', ')})
+      upsert: this.db.prepare(`INSERT INTO case_facts (${cols}) VALUES (${FACT_COLUMNS.map(() => '?').join(', ')})
         ON CONFLICT(case_id, dept) DO UPDATE SET ${FACT_COLUMNS.filter((c) => c !== 'case_id' && c !== 'dept').map((c) => `${c} = excluded.${c}`).join(', ')}`),
       rollupGet: this.db.prepare('SELECT * FROM stats_rollup WHERE dim = ? AND sub = ? AND grain = ? AND start = ? AND key = ?'),
       rollupPut: this.db.prepare(`INSERT INTO stats_rollup (${rollupCols.join(', ')}) VALUES (${rollupCols.map(() => '?').join(', ')})
@@ -234,7 +234,7 @@ export class StatsStore {
       }
       const delta = opts.rollups === false ? null : new RollupDelta(true);
       for (const t of touched.values()) {
-        for (const f of t.after) this.stmt.upsert.run(toRow(f));
+        for (const f of t.after) this.stmt.upsert.run(rowValues(f));
         if (delta) {
           for (const f of t.before) delta.add(f, -1);
           for (const f of t.after) delta.add(f, 1);
@@ -262,7 +262,7 @@ export class StatsStore {
       for (const id of this.db.prepare('SELECT id FROM cases').pluck().all() as string[]) {
         if (reported.has(id)) continue;
         skip.add(id);
-        for (const f of factsFromSnapshot(JSON.parse(state.get(id) as string) as Case, head)) this.stmt.upsert.run(toRow(f));
+        for (const f of factsFromSnapshot(JSON.parse(state.get(id) as string) as Case, head)) this.stmt.upsert.run(rowValues(f));
       }
     });
     this.replayLog({ rollups: false, skip });

@@ -2,6 +2,7 @@
 // command path on the hub's clock, figures read over HTTP with real sessions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { RunningHub } from '../../hub/server';
 import type { Actor } from '../../shared/domain/roles';
 import { login, pointIn, QIBAO, report, testHub, tmpDir, XINZHUANG, PASSWORD } from './helpers/hub';
@@ -80,6 +81,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('access', () => {

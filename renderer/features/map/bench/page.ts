@@ -218,6 +218,16 @@ function zoomTo(zoom: number): void {
   map!.jumpTo({ center: [lng, lat], zoom });
 }
 
+/** Until the tiles in view are loaded (after a zoom), at most `timeoutMs`. */
+async function tilesLoaded(timeoutMs: number): Promise<boolean> {
+  const end = performance.now() + timeoutMs;
+  while (performance.now() < end) {
+    if (map!.areTilesLoaded()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 function idle(timeoutMs: number): Promise<boolean> {
   const m = map!;
   return new Promise((resolve) => {
@@ -230,4 +240,4 @@ function idle(timeoutMs: number): Promise<boolean> {
   });
 }
 
-(window as unknown as { __mapBench: unknown }).__mapBench = { start, startUpdates, stopUpdates, measure, zoomTo, idle };
+(window as unknown as { __mapBench: unknown }).__mapBench = { start, startUpdates, stopUpdates, measure, zoomTo, idle, tilesLoaded };
