@@ -8,7 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Case, CommandType, Position } from '../../shared/protocol';
 import { HistoryRangeSchema, type History } from '../../shared/bridge/contract';
-import { DomainError } from '../../shared/domain/errors';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../../shared/domain/errors';
+import { STATISTICS_ANSWERS, StatisticsQuerySchema, statisticsPath, type StatisticsQuery, type StatisticsResult } from '../../shared/bridge/statistics';
 import type { CoreApi } from './api';
 import { ChangeCoalescer } from './changes';
 import {
@@ -37,6 +38,8 @@ export interface CoreInternals {
 }
 
 const META_HUB = 'hubUrl';
+/** Replay samples kept in memory while the disk refuses them (a wall of 10,000 units: ~1 min). */
+const MAX_UNSAVED_SAMPLES = 600_000;
 
 /** One folder per user: each has their own scope (replica) and their own actions (outbox). */
 export function userFolder(username: string): string {
@@ -133,7 +136,16 @@ export class Core implements CoreApi {
     this.assertOpen();
     if (this.started) return;
     this.started = true;
-    this.positionTimer = setInterval(() => this.flushPositions(), this.internals.positionFlushMs ?? 1000);
+    this.positionTimer = setInterval(() => {
+      try {
+        this.flushPositions();
+      } catch (e) {
+        // A locked or full disk: positions stay dirty and are written on a later tick (they are
+        // latest-value); the timer must not end the core.
+        this.internals.log?.(`positions not saved yet: ${e instanceof Error ? e.message : String(e)}`);
+        if (this.samples.length > MAX_UNSAVED_SAMPLES) this.samples.splice(0, this.samples.length - MAX_UNSAVED_SAMPLES);
+      }
+    }, this.internals.positionFlushMs ?? 1000);
     this.positionTimer.unref();
     this.sync.start();
   }
@@ -208,6 +220,36 @@ export class Core implements CoreApi {
     if (!r.success) throw new DomainError('invalid_input', z.prettifyError(r.error));
     this.flushPositions(); // the latest samples too
     return this.tracks.read(r.data);
+  }
+
+  /**
+   * Statistics (issue 9) are the hub's, not the replica's: the query goes to the hub's HTTP API
+   * with this session's token and the answer is checked before a window sees it. No token or no
+   * answer from the hub → `offline`; the hub's refusals keep their code.
+   */
+  async statistics(query: StatisticsQuery): Promise<StatisticsResult> {
+    this.assertOpen();
+    const q = StatisticsQuerySchema.safeParse(query);
+    if (!q.success) throw new DomainError('invalid_input', z.prettifyError(q.error));
+    const session = this.sync.httpSession;
+    if (!session) throw new DomainError('offline', 'not signed in to the hub yet');
+    let res: Response;
+    try {
+      res = await fetch(`${session.hubUrl}${statisticsPath(q.data)}`, {
+        headers: { authorization: `Bearer ${session.token}` }, signal: AbortSignal.timeout(Math.max(this.options.ackTimeoutMs, 15_000)),
+      });
+    } catch (e) {
+      throw new DomainError('offline', `the hub cannot be reached: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const body: unknown = await res.json().catch(() => null);
+    if (!res.ok) {
+      const err = body as { code?: unknown; message?: unknown } | null;
+      const code = typeof err?.code === 'string' && (ERROR_CODES as readonly string[]).includes(err.code) ? (err.code as ErrorCode) : res.status === 401 ? 'unauthenticated' : 'internal';
+      throw new DomainError(code, typeof err?.message === 'string' ? err.message.slice(0, 500) : `the hub answered ${res.status}`);
+    }
+    const answer = STATISTICS_ANSWERS[q.data.kind].safeParse(body);
+    if (!answer.success) throw new DomainError('internal', `the hub's ${q.data.kind} statistics have an unexpected shape: ${z.prettifyError(answer.error).slice(0, 300)}`);
+    return answer.data;
   }
 
   async checksum(): Promise<Checksum> {

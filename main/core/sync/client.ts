@@ -80,6 +80,11 @@ export class SyncClient implements CommandTransport {
     return this.link;
   }
 
+  /** The hub's address and this session's token, for plain HTTP queries (statistics); null before a login. */
+  get httpSession(): { hubUrl: string; token: string } | null {
+    return this.token ? { hubUrl: this.opts.hubUrl, token: this.token } : null;
+  }
+
   /** Connected and past the hub's authentication: an emit goes out now. */
   get connected(): boolean {
     return this.socket?.connected === true;
@@ -350,7 +355,16 @@ export class SyncClient implements CommandTransport {
       this.socket?.disconnect();
       return;
     }
-    const changes = this.replica.applyEvents(r.data.events, r.data.headSeq, this.inScope);
+    let changes: ReplicaChanges;
+    try {
+      changes = this.replica.applyEvents(r.data.events, r.data.headSeq, this.inScope);
+    } catch (e) {
+      // The replica's disk refused the write (locked, full, I/O error): nothing of the batch
+      // was applied (one transaction). Drop the link and catch up from lastSeq once it heals,
+      // rather than letting the exception end the core (seen in the fault run: disk-lock).
+      this.storageFailed(e);
+      return;
+    }
     this.emitChanges(changes);
     this.setLink({ lastSeq: this.replica.lastSeq, headSeq: Math.max(r.data.headSeq, this.link.headSeq ?? 0) });
   }
@@ -366,6 +380,13 @@ export class SyncClient implements CommandTransport {
   }
 
   // ---- helpers ------------------------------------------------------------------------------
+
+  private storageFailed(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.opts.log?.(`sync: replica write failed, will catch up again: ${message}`);
+    this.setLink({ error: { code: 'storage', message: `replica write failed: ${message}`.slice(0, 300) } });
+    this.socket?.disconnect();
+  }
 
   private emitChanges(c: ReplicaChanges): void {
     const r = c.removed;
