@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CoreClient } from '../core/host/client';
 import { Session } from '../core/bridge/session';
 import { readCredentials } from '../core/bridge/credentials';
+import { cameraOriginsFrom } from '../core/bridge/csp';
 import { startWebServer, type RunningWebServer } from './server';
 
 export interface BrowserAppOptions {
@@ -20,6 +21,8 @@ export interface BrowserAppOptions {
   port?: number;
   tls?: { key: string; cert: string } | null;
   token?: string;
+  /** Video gateways' origins for camera streams; default: `LINKAGE_CAMERA_ORIGINS`. */
+  cameraOrigins?: string[];
   log(message: string): void;
 }
 
@@ -33,7 +36,7 @@ export async function startBrowserApp(opts: BrowserAppOptions): Promise<{ server
     log: opts.log,
   });
   await session.startDefault();
-  const server = await startWebServer({ session, staticDir: opts.staticDir, host: opts.host, port: opts.port, tls: opts.tls, token: opts.token, log: opts.log });
+  const server = await startWebServer({ session, staticDir: opts.staticDir, host: opts.host, port: opts.port, tls: opts.tls, token: opts.token, cameraOrigins: opts.cameraOrigins ?? cameraOriginsFrom(process.env.LINKAGE_CAMERA_ORIGINS), log: opts.log });
   return {
     server, session,
     async close() {

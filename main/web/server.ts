@@ -10,6 +10,8 @@ import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WireRequestSchema, type WireMessage } from '../../shared/bridge/contract';
+import { isPage, pageOrAsset } from '../../shared/bridge/pages';
+import { contentSecurityPolicy } from '../core/bridge/csp';
 import type { Session } from '../core/bridge/session';
 
 export interface WebServerOptions {
@@ -21,6 +23,8 @@ export interface WebServerOptions {
   tls?: { key: string; cert: string } | null;
   /** Fixed token (tests); otherwise a random one per start. */
   token?: string;
+  /** Video gateways the pages may fetch camera streams from (see main/core/bridge/csp.ts). */
+  cameraOrigins?: string[];
   log(message: string): void;
 }
 
@@ -42,23 +46,7 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-export function contentSecurityPolicy(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws');
-  return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-    "font-src 'self' data:", "worker-src 'self' blob:", `connect-src 'self' ${ws}`, "media-src 'self' blob: http: https:",
-    "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-  ].join('; ');
-}
 
-/**
- * `/` and `/wall/<name>` are the app's pages (one index.html); the build's relative asset URLs
- * seen from a wall page (`/wall/assets/…`) are the same files as `/assets/…`.
- */
-export function pageOrAsset(p: string): string {
-  if (p === '/' || p === '' || /^\/wall(\/[^/]*)?$/.test(p)) return '/index.html';
-  return p.startsWith('/wall/') ? p.slice('/wall'.length) : p;
-}
 
 /** The file under `root` a URL path names, or null when it would leave the folder. */
 export function resolveStatic(root: string, urlPath: string): string | null {
@@ -82,9 +70,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const root = path.resolve(opts.staticDir);
   let origin = '';
+  let csp = '';
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin', 'content-security-policy': contentSecurityPolicy(origin) };
+    const headers = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cross-origin-opener-policy': 'same-origin', 'content-security-policy': csp };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
       return;
@@ -97,7 +86,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
     }
     fs.stat(file, (err, st) => {
       if (err || !st.isFile()) {
-        const missingBuild = url.pathname === '/' || url.pathname.startsWith('/wall');
+        const missingBuild = isPage(url.pathname);
         res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
           .end(missingBuild ? 'The renderer is not built: run `npm start` (it builds what is stale).' : 'not found');
         return;
@@ -163,6 +152,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
   });
   const port = (server.address() as { port: number }).port;
   origin = `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  csp = contentSecurityPolicy({ connectSelf: [origin.replace(/^http/, 'ws')], cameraOrigins: opts.cameraOrigins ?? [] });
   return {
     url: origin,
     openUrl: `${origin}/?token=${token}`,

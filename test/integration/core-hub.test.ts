@@ -6,7 +6,6 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -19,60 +18,9 @@ import { Core, userFolder } from '../../main/core/core';
 import { CoreClient } from '../../main/core/host/client';
 import { checksumOf, type Checksum } from '../../main/core/replica/checksum';
 import type { CoreApi } from '../../main/core/api';
+import { CutProxy, FAST_RECONNECT, tick, until } from './helpers/proxy';
 
 // ---- helpers ------------------------------------------------------------------------------
-
-/** A TCP proxy we can cut, and that can swallow the hub's replies (an answer lost on the way). */
-class CutProxy {
-  private server!: net.Server;
-  private readonly pairs = new Set<[net.Socket, net.Socket]>();
-  private up = true;
-  swallowReplies = false;
-  url = '';
-
-  constructor(private readonly targetPort: number) {}
-
-  async start(): Promise<void> {
-    this.server = net.createServer((client) => {
-      if (!this.up) return client.destroy();
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      const pair: [net.Socket, net.Socket] = [client, upstream];
-      this.pairs.add(pair);
-      client.on('data', (d) => upstream.write(d));
-      upstream.on('data', (d) => {
-        if (!this.swallowReplies) client.write(d);
-      });
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.pairs.delete(pair);
-      };
-      client.on('close', close).on('error', close);
-      upstream.on('close', close).on('error', close);
-    });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
-  }
-
-  cut(): void {
-    this.up = false;
-    for (const [a, b] of this.pairs) {
-      a.destroy();
-      b.destroy();
-    }
-    this.pairs.clear();
-  }
-
-  restore(): void {
-    this.swallowReplies = false;
-    this.up = true;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-}
 
 /** Deterministic randomness: a failing run can be repeated with its seed. */
 function mulberry32(seed: number): () => number {
@@ -86,17 +34,8 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await tick(10);
-  }
-}
-
 const PASSWORD = randomBytes(12).toString('base64url');
-const FAST = { reconnect: { delayMs: 50, delayMaxMs: 300, randomization: 0.5 } };
+const FAST = FAST_RECONNECT;
 
 interface Catalog { bigClasses: { smallClasses: { code: string; urgencies: Record<string, unknown> }[] }[] }
 const catalog = JSON.parse(fs.readFileSync(new URL('../../resources/catalog/categories.json', import.meta.url), 'utf8')) as Catalog;

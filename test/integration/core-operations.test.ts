@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -21,66 +20,12 @@ import { operationDepartments } from '../../shared/domain/operations';
 import type { Camera, Case, CommandResult, Operation, Unit, User } from '../../shared/protocol';
 import { Core } from '../../main/core/core';
 import { checksumOf, type Checksum } from '../../main/core/replica/checksum';
+import { CutProxy, FAST_RECONNECT, tick, until as waitUntil } from './helpers/proxy';
 
-/** A TCP proxy that can be cut (as in core-hub.test.ts). */
-class CutProxy {
-  private server!: net.Server;
-  private readonly pairs = new Set<[net.Socket, net.Socket]>();
-  private up = true;
-  url = '';
-
-  constructor(private readonly targetPort: number) {}
-
-  async start(): Promise<void> {
-    this.server = net.createServer((client) => {
-      if (!this.up) return client.destroy();
-      const upstream = net.connect(this.targetPort, '127.0.0.1');
-      const pair: [net.Socket, net.Socket] = [client, upstream];
-      this.pairs.add(pair);
-      client.on('data', (d) => upstream.write(d));
-      upstream.on('data', (d) => client.write(d));
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.pairs.delete(pair);
-      };
-      client.on('close', close).on('error', close);
-      upstream.on('close', close).on('error', close);
-    });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
-  }
-
-  cut(): void {
-    this.up = false;
-    for (const [a, b] of this.pairs) {
-      a.destroy();
-      b.destroy();
-    }
-    this.pairs.clear();
-  }
-
-  restore(): void {
-    this.up = true;
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-}
-
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await tick(20);
-  }
-}
+const until = (what: string, cond: () => boolean | Promise<boolean>, ms = 30_000) => waitUntil(what, cond, ms, 20);
 
 const PASSWORD = randomBytes(12).toString('base64url');
-const FAST = { reconnect: { delayMs: 50, delayMaxMs: 300, randomization: 0.5 } };
+const FAST = FAST_RECONNECT;
 /** 28 July 2026, 14:00 Beijing time: a typhoon afternoon. */
 const START = Date.parse('2026-07-28T14:00:00+08:00');
 const SPEED = 3600;
