@@ -55,7 +55,7 @@ export class CoreActor {
   senderStops = 0;
 
   private log(m: string): void {
-    if (/outbox sender stopped/.test(m)) this.senderStops++;
+    if (/outbox sender (stopped|paused)/.test(m)) this.senderStops++;
     this.logs.push(`${new Date().toISOString().slice(11, 23)} ${m}`);
     if (this.logs.length > 300) this.logs.splice(0, this.logs.length - 300);
   }

@@ -143,6 +143,29 @@ describe('outbox sender', () => {
     s.stop();
   });
 
+  it('a locked outbox file pauses the sender, which resumes by itself once the file is free', async () => {
+    const t = new FakeTransport();
+    const answers: Answer[] = [];
+    const s = sender(t, answers);
+    const id = store.enqueue('case.report', report('锁'), null).commandId;
+    // Another writer holds the file past busy_timeout: markSent throws SQLITE_BUSY.
+    store.db.pragma('busy_timeout = 50');
+    const other = new Database(file);
+    other.exec('BEGIN EXCLUSIVE');
+    s.kick();
+    await tick(200);
+    expect(t.sent).toEqual([]);
+    other.exec('ROLLBACK');
+    other.close();
+    // No enqueue, no reconnect: the sender must come back on its own.
+    await until(() => t.inFlight === 1, 3000);
+    t.answerNext();
+    await until(() => answers.length === 1);
+    expect(answers[0]!.commandId).toBe(id);
+    expect(store.count()).toBe(0);
+    s.stop();
+  });
+
   it('retries the same commandId after a timeout, keeping the order', async () => {
     const t = new FakeTransport();
     const answers: Answer[] = [];

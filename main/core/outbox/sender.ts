@@ -57,8 +57,17 @@ export class OutboxSender {
     this.running = true;
     this.loop()
       .catch((e: unknown) => {
-        // A store closed under us at shutdown, or a disk error: the commands stay on disk.
-        if (!this.stopped) this.opts.log?.(`outbox sender stopped: ${e instanceof Error ? e.message : String(e)}`);
+        // A store closed under us at shutdown, or a disk error (locked, full): the commands stay
+        // on disk. Try again after a backoff: nothing else would wake the sender while the link
+        // stays up and the officer adds nothing (fault run: disk-lock on the outbox).
+        if (this.stopped) return;
+        this.opts.log?.(`outbox sender paused, will retry: ${e instanceof Error ? e.message : String(e)}`);
+        const d = cancellableDelay(this.backoff.next());
+        this.wait = d;
+        void d.promise.then(() => {
+          if (this.wait === d) this.wait = null;
+          this.kick();
+        });
       })
       .finally(() => {
         this.running = false;
