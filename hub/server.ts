@@ -51,6 +51,8 @@ export interface RunningHub {
   positions: PositionStream;
   credentials: DefaultCredentials | null;
   createUser(u: NewUser): ReturnType<HubCore['users']['create']>;
+  /** Snapshots held for sockets right now (each a full copy of a scope; bounded, see sockets.ts). */
+  heldSnapshots(): number;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   return {
     url, port, core, positions, credentials,
     createUser: (u) => core.users.create(u),
+    heldSnapshots: () => sockets.heldSnapshots(),
     async close() {
       simulator?.dispose();
       clearInterval(compaction);

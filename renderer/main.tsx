@@ -1,7 +1,12 @@
-/** Entry of the console window: bridge, i18n, store, then React. A wall window (`/wall/<name>`) loads its own entry. */
+/**
+ * Entry of the console window: bridge, i18n, store, then React. The other pages (a wall
+ * `/wall/<name>`, the statistics window `/statistics`, an operation board `/operation/<id>`)
+ * load their own entry on demand.
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Provider } from 'react-redux';
+import { pageKind } from '../shared/bridge/pages';
 import { connect } from './app/boot';
 import { makeStore } from './app/store';
 import { getBridge } from './bridge';
@@ -13,10 +18,19 @@ import { App } from './features/shell/App';
 import { initI18n } from './i18n';
 import './styles/app.css';
 
-if (window.location.pathname.startsWith('/wall/')) {
-  void import('./features/wall/boot').then((m) => m.startWall(window.location.pathname, document.getElementById('root')!));
-} else {
-  startConsole();
+const root = document.getElementById('root')!;
+switch (pageKind(window.location.pathname)) {
+  case 'wall':
+    void import('./features/wall/boot').then((m) => m.startWall(window.location.pathname, root));
+    break;
+  case 'statistics':
+    void import('./features/statistics/boot').then((m) => m.startStatistics(root));
+    break;
+  case 'operation':
+    void import('./features/operations/boot').then((m) => m.startOperationBoard(window.location.pathname, root));
+    break;
+  default:
+    startConsole();
 }
 
 function startConsole(): void {
@@ -39,7 +53,7 @@ function startConsole(): void {
   window.addEventListener('keydown', unlock, true);
   window.addEventListener('pointerdown', unlock, true);
 
-  createRoot(document.getElementById('root')!).render(
+  createRoot(root).render(
     <StrictMode>
       <Provider store={store}>
         <App />

@@ -16,11 +16,26 @@ type HubSocket = Socket<Record<string, never>, Record<string, never>, Record<str
 
 const SNAPSHOT_PAGE = 2000;
 const SNAPSHOT_TTL_MS = 5 * 60_000;
+/**
+ * Each held snapshot is a full copy of a user's scope (a district's cases: tens of MB). A socket
+ * holds at most one (a new request replaces its previous one; disconnecting drops it), and the
+ * hub at most this many at once; beyond that a request is refused with `busy` (fuzz finding:
+ * one client asking in a loop made the hub hold hundreds of copies).
+ */
+export const MAX_HELD_SNAPSHOTS = 16;
 
 interface Snapshot { seq: number; at: number; cases: Case[]; units: Unit[]; cameras: Camera[]; operations: Operation[] }
+interface Held { id: string; snap: Snapshot; timer: NodeJS.Timeout }
 
-export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => void): { positions(p: Position[], unitScope: (id: string) => { subdistrict: string; owners: string[] } | null): void; close(): void } {
-  const snapshots = new Map<string, Snapshot>();
+export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => void): { positions(p: Position[], unitScope: (id: string) => { subdistrict: string; owners: string[] } | null): void; heldSnapshots(): number; close(): void } {
+  /** The snapshot each socket is reading, by socket id (at most one per socket). */
+  const snapshots = new Map<string, Held>();
+  const release = (socketId: string): void => {
+    const h = snapshots.get(socketId);
+    if (!h) return;
+    clearTimeout(h.timer);
+    snapshots.delete(socketId);
+  };
   let queued: HubEvent[] = [];
   let flushScheduled = false;
   let commandQueue: Array<{ actor: Actor; raw: unknown; ack: (r: unknown) => void }> = [];
@@ -121,20 +136,35 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
     });
 
     handler(s, SOCKET.snapshot, SnapshotRequest, ({ snapshotId, page }): SnapshotResponse => {
-      let id = snapshotId;
-      let snap = id ? snapshots.get(id) : undefined;
-      if (id && !snap) return { ok: false, error: { code: 'not_found', message: 'snapshot expired; start again' } };
-      if (!snap) {
-        snap = takeSnapshot(hub, d.actor);
-        id = randomUUID();
-        snapshots.set(id, snap);
-        setTimeout(() => snapshots.delete(id!), SNAPSHOT_TTL_MS).unref();
+      let held = snapshots.get(s.id);
+      if (snapshotId !== null) {
+        // Only this socket's current snapshot: an id from another socket is as unknown as an expired one.
+        if (!held || held.id !== snapshotId) {
+          return { ok: false, error: { code: 'not_found', message: held ? 'snapshot replaced by a newer one on this connection; start again' : 'snapshot expired or unknown; start again' } };
+        }
+      } else {
+        release(s.id);
+        if (snapshots.size >= MAX_HELD_SNAPSHOTS) {
+          log(`refuse snapshot for ${d.user.username}: ${snapshots.size} held`);
+          return { ok: false, error: { code: 'busy', message: `the hub is serving ${snapshots.size} snapshots; try again shortly` } };
+        }
+        const id = randomUUID();
+        const socketId = s.id;
+        const timer = setTimeout(() => {
+          if (snapshots.get(socketId)?.id === id) snapshots.delete(socketId);
+        }, SNAPSHOT_TTL_MS);
+        timer.unref();
+        held = { id, snap: takeSnapshot(hub, d.actor), timer };
+        snapshots.set(socketId, held);
       }
+      const { id, snap } = held;
       const pages = Math.max(1, Math.ceil(Math.max(snap.cases.length, snap.units.length, snap.cameras.length, snap.operations.length) / SNAPSHOT_PAGE));
       if (page >= pages) return { ok: false, error: { code: 'invalid_input', message: `page ${page} of ${pages}` } };
       const slice = <T>(a: T[]) => a.slice(page * SNAPSHOT_PAGE, (page + 1) * SNAPSHOT_PAGE);
-      return { ok: true, snapshotId: id!, seq: snap.seq, page, pages, cases: slice(snap.cases), units: slice(snap.units), cameras: slice(snap.cameras), operations: slice(snap.operations) };
+      return { ok: true, snapshotId: id, seq: snap.seq, page, pages, cases: slice(snap.cases), units: slice(snap.units), cameras: slice(snap.cameras), operations: slice(snap.operations) };
     });
+
+    s.on('disconnect', () => release(s.id));
 
     // Commands are answered after their group commit (see HubCore.applyBatch).
     s.on(SOCKET.command, (raw: unknown, ack: unknown) => {
@@ -156,9 +186,10 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
         if (mine.length) (socket as unknown as Socket).emit(SOCKET.positions, { positions: mine });
       }
     },
+    heldSnapshots: () => snapshots.size,
     close() {
       off();
-      snapshots.clear();
+      for (const id of [...snapshots.keys()]) release(id);
     },
   };
 }

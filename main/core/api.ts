@@ -5,6 +5,7 @@
  */
 import type { Case, CommandType } from '../../shared/protocol';
 import type { History, HistoryRange } from '../../shared/bridge/contract';
+import type { StatisticsQuery, StatisticsResult } from '../../shared/bridge/statistics';
 import type { Answer, CaseDetail, ChangeBatch, Checksum, CommandAccepted, ConnectionState, CoreSnapshot, PendingCommand } from './model';
 
 export interface CoreApi {
@@ -28,8 +29,10 @@ export interface CoreApi {
   answers(limit?: number): Promise<Answer[]>;
   /** Replay: cases, case events and unit position samples of a period. */
   history(range: HistoryRange): Promise<History>;
+  /** Statistics (issue 9): the hub's `/api/stats/<kind>` with this session's token, checked; `offline` when unreachable. */
+  statistics(query: StatisticsQuery): Promise<StatisticsResult>;
 }
 
 /** The method names, explicit: the process host forwards these and nothing else. */
-export const CORE_METHODS = ['start', 'stop', 'snapshot', 'command', 'search', 'caseDetail', 'checksum', 'connection', 'pending', 'answer', 'answers', 'history'] as const;
+export const CORE_METHODS = ['start', 'stop', 'snapshot', 'command', 'search', 'caseDetail', 'checksum', 'connection', 'pending', 'answer', 'answers', 'history', 'statistics'] as const;
 export type CoreMethod = (typeof CORE_METHODS)[number];

@@ -22,7 +22,11 @@ export function normalizeBatch(raw: Partial<ChangeBatch>): ChangeBatch {
     cases: raw.cases ?? [],
     units: raw.units ?? [],
     cameras: raw.cameras ?? [],
-    removed: { cases: raw.removed?.cases ?? [], units: raw.removed?.units ?? [], cameras: raw.removed?.cameras ?? [] },
+    operations: Array.isArray(raw.operations) ? raw.operations : [],
+    removed: {
+      cases: raw.removed?.cases ?? [], units: raw.removed?.units ?? [], cameras: raw.removed?.cameras ?? [],
+      operations: Array.isArray(raw.removed?.operations) ? raw.removed.operations : [],
+    },
     positions: raw.positions ?? [],
     answers: raw.answers ?? [],
     pending: raw.pending ?? null,
@@ -48,12 +52,14 @@ export function mergeBatches(a: ChangeBatch, b: ChangeBatch): ChangeBatch {
   const cases = mergeEntities(a.cases, a.removed.cases, b.cases, b.removed.cases);
   const units = mergeEntities(a.units, a.removed.units, b.units, b.removed.units);
   const cameras = mergeEntities(a.cameras, a.removed.cameras, b.cameras, b.removed.cameras);
+  const operations = mergeEntities(a.operations ?? [], a.removed.operations ?? [], b.operations ?? [], b.removed.operations ?? []);
   return {
     reset: a.reset || b.reset,
     cases: cases.list,
     units: units.list,
     cameras: cameras.list,
-    removed: { cases: cases.removed, units: units.removed, cameras: cameras.removed },
+    operations: operations.list,
+    removed: { cases: cases.removed, units: units.removed, cameras: cameras.removed, operations: operations.removed },
     positions: latestById(a.positions, b.positions, (y, x) => y.at >= x.at),
     answers: [...a.answers, ...b.answers],
     pending: b.pending ?? a.pending,

@@ -1,6 +1,6 @@
 /**
- * The window's store (DESIGN §5): one slice per feature, entity adapters for cases, units and
- * cameras, and side effects (sounds, notifications, saving settings) in the listener middleware.
+ * The window's store (DESIGN §5): one slice per feature, entity adapters for cases, units,
+ * cameras and operations, and side effects (sounds, notifications, saving settings) in the listener middleware.
  */
 import { combineReducers, configureStore, createListenerMiddleware, type ThunkDispatch, type UnknownAction } from '@reduxjs/toolkit';
 import type { LinkageBridge } from '../../shared/bridge/contract';
@@ -9,6 +9,7 @@ import { casesSlice } from '../features/cases/slice';
 import { connectionSlice } from '../features/connection/slice';
 import { districtSlice } from '../features/district/slice';
 import { camerasSlice, positionsSlice, unitsSlice } from '../features/field/slices';
+import { operationsBoardSlice, operationsSlice } from '../features/operations/slice';
 import { outboxSlice } from '../features/outbox/slice';
 import { queueSlice } from '../features/queue/slice';
 import { sessionSlice } from '../features/session/slice';
@@ -23,6 +24,8 @@ export const rootReducer = combineReducers({
   [casesSlice.name]: casesSlice.reducer,
   [unitsSlice.name]: unitsSlice.reducer,
   [camerasSlice.name]: camerasSlice.reducer,
+  [operationsSlice.name]: operationsSlice.reducer,
+  [operationsBoardSlice.name]: operationsBoardSlice.reducer,
   [positionsSlice.name]: positionsSlice.reducer,
   [connectionSlice.name]: connectionSlice.reducer,
   [outboxSlice.name]: outboxSlice.reducer,

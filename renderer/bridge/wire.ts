@@ -159,6 +159,7 @@ export function createWireBridge(options: WireBridgeOptions): WireBridge {
     switchUser: (username) => call('switchUser', [username]),
     login: (username, password) => call('login', [username, password]),
     history: (range) => call('history', [range]),
+    statistics: (query) => call('statistics', [query]),
     onChanges(listener) {
       changeListeners.add(listener);
       return () => changeListeners.delete(listener);

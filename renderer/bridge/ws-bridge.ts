@@ -39,3 +39,21 @@ export function installWsBridge(): LinkageBridge {
   window.linkage = bridge;
   return bridge;
 }
+
+/**
+ * The address of another page of the app (an operation board, the statistics window) for
+ * `window.open`. In browser mode a new tab has no sessionStorage of ours (with `noopener`), so
+ * the bridge's token goes along as `?token=` (the new page takes it out of the address bar at
+ * once, as this one did). In Electron the preload gives every app window its bridge: no token.
+ */
+export function pageHref(path: string): string {
+  if (window.linkage && !('onLink' in window.linkage)) return path;
+  let token: string | null = null;
+  try {
+    token = sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    token = new URL(window.location.href).searchParams.get('token');
+  }
+  if (!token) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}

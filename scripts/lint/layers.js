@@ -13,7 +13,8 @@ export const ALLOWED = {
   'main/web': ['main/web', 'main/core', 'shared'],
   renderer: ['renderer', 'shared'],
   scripts: ['scripts', 'shared', 'hub', 'main/core', 'main/web'],
-  bench: ['bench', 'shared', 'hub', 'main/core', 'main/web', 'scripts'],
+  // bench/ingest.ts drives the renderer's real store (plain Redux, no DOM) at the end of the pipeline.
+  bench: ['bench', 'shared', 'hub', 'main/core', 'main/web', 'scripts', 'renderer'],
   test: null, // tests may import anything; nothing may import them
 };
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { CameraSchema, CaseSchema, OperationSchema, PositionSchema, UnitSchema, UserSchema } from '../protocol/entities';
 import { CommandResultSchema } from '../protocol/commands';
 import { COMMAND_TYPES, type CommandType } from '../protocol/commands';
+import { StatisticsQuerySchema, type StatisticsAnswer, type StatisticsQuery } from './statistics';
 
 const CommandTypeSchema = z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]);
 
@@ -165,6 +166,8 @@ export const DistrictSchema = z.object({
   communities: z.unknown(),
   departments: z.unknown(),
   catalog: z.unknown(),
+  /** Response plans (resources/plans/plans.json), for the operation board; absent from an older shell. */
+  plans: z.unknown().optional(),
 });
 export type District = z.infer<typeof DistrictSchema>;
 
@@ -220,6 +223,8 @@ export const BRIDGE_CALLS = {
   login: z.tuple([z.string().min(1).max(64), z.string().min(1).max(200)]),
   /** Replay: case events and unit position samples of a period, from the replica. */
   history: z.tuple([HistoryRangeSchema]),
+  /** Statistics (issue 9): forwarded by the core to the hub's `/api/stats/<kind>` with the session's token. */
+  statistics: z.tuple([StatisticsQuerySchema]),
 } as const;
 export type BridgeCall = keyof typeof BRIDGE_CALLS;
 export const BRIDGE_CALL_NAMES = Object.keys(BRIDGE_CALLS) as BridgeCall[];
@@ -238,6 +243,8 @@ export interface LinkageBridge {
   login(username: string, password: string): Promise<{ ok: true } | { ok: false; message: string }>;
   /** Replay data of a period (absent from an older shell: no replay then). */
   history?(range: HistoryRange): Promise<History>;
+  /** The hub's statistics; refused with code `offline` while the hub cannot be reached (absent from an older shell). */
+  statistics?<Q extends StatisticsQuery>(query: Q): Promise<StatisticsAnswer<Q['kind']>>;
   /** Change batches; returns the unsubscribe function. */
   onChanges(listener: (batch: ChangeBatch) => void): () => void;
 }

@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'locked_out',
   'invalid_calendar',
   'snapshot_needed',
+  /** The hub cannot be reached now (a query that only the hub answers, e.g. statistics). */
+  'offline',
+  'busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -308,11 +308,11 @@ export class BridgeFuzzer {
       }
     }, asRequest ? 20_000 : 300);
     if (reply) {
-      let ok = false;
+      let result: { ok: boolean; value?: unknown } | null = null;
       try {
-        ok = (JSON.parse(reply) as { result: { ok: boolean } }).result.ok;
+        result = (JSON.parse(reply) as { result: { ok: boolean; value?: unknown } }).result;
       } catch {
-        ok = false;
+        result = null;
       }
       let call: unknown = null;
       try {
@@ -320,7 +320,7 @@ export class BridgeFuzzer {
       } catch {
         call = null;
       }
-      const mayChange = await this.judge(call, { ok }, before);
+      const mayChange = await this.judge(call, result, before);
       this.checkLeak('bridge ws reply', reply);
       return { target: `bridge ws ${w}`, result: 'answered', mayChange };
     }

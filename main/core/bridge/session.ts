@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { validateCall, type BridgeCallResult, type ChangeBatch, type HistoryRange, type Settings, type Snapshot } from '../../../shared/bridge/contract';
+import type { StatisticsQuery } from '../../../shared/bridge/statistics';
 import { LoginRequest, type User } from '../../../shared/protocol';
 import { DomainError, toErrorInfo } from '../../../shared/domain/errors';
 import type { CoreApi } from '../api';
@@ -92,6 +93,7 @@ export class Session {
       case 'switchUser': return this.switchUser(args[0] as string);
       case 'login': return this.login(args[0] as string, args[1] as string);
       case 'history': return this.requireCore().history(args[0] as HistoryRange);
+      case 'statistics': return this.requireCore().statistics(args[0] as StatisticsQuery);
       default: throw new Error(`no handler for ${name}`);
     }
   }

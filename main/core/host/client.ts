@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Case, CommandType } from '../../../shared/protocol';
 import type { History, HistoryRange } from '../../../shared/bridge/contract';
+import type { StatisticsQuery, StatisticsResult } from '../../../shared/bridge/statistics';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../../shared/domain/errors';
 import type { CoreApi, CoreMethod } from '../api';
 import {
@@ -199,6 +200,10 @@ export class CoreClient implements CoreApi {
 
   history(range: HistoryRange): Promise<History> {
     return this.call('history', [range]);
+  }
+
+  statistics(query: StatisticsQuery): Promise<StatisticsResult> {
+    return this.call('statistics', [query]);
   }
 
   // ---- plumbing -----------------------------------------------------------------------------

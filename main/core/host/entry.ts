@@ -66,6 +66,7 @@ async function handle(req: HostRequest): Promise<unknown> {
     case 'answer': { const [id] = args(METHOD_ARGS.answer, req.args); return c.answer(id); }
     case 'answers': { const [n] = args(METHOD_ARGS.answers, req.args); return c.answers(n ?? undefined); }
     case 'history': { const [range] = args(METHOD_ARGS.history, req.args); return c.history(range); }
+    case 'statistics': { const [query] = args(METHOD_ARGS.statistics, req.args); return c.statistics(query); }
   }
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CaseSchema } from '../../../shared/protocol';
 import { HistoryRangeSchema, HistorySchema } from '../../../shared/bridge/contract';
+import { StatisticsQuerySchema, StatisticsResultSchema } from '../../../shared/bridge/statistics';
 import { CORE_METHODS, type CoreMethod } from '../api';
 import {
   AnswerSchema, CaseDetailSchema, ChangeBatchSchema, ChecksumSchema, CommandAcceptedSchema, CommandArgsSchema,
@@ -27,6 +28,7 @@ export const METHOD_ARGS = {
   answer: IdArgSchema,
   answers: z.tuple([z.number().int().min(1).max(1000).nullable()]),
   history: z.tuple([HistoryRangeSchema]),
+  statistics: z.tuple([StatisticsQuerySchema]),
 } as const satisfies Record<CoreMethod, z.ZodType>;
 
 export const METHOD_RESULTS = {
@@ -42,6 +44,7 @@ export const METHOD_RESULTS = {
   answer: AnswerSchema.nullable(),
   answers: z.array(AnswerSchema),
   history: HistorySchema,
+  statistics: StatisticsResultSchema,
 } as const satisfies Record<CoreMethod, z.ZodType>;
 
 export type MethodArgs<M extends CoreMethod> = z.infer<(typeof METHOD_ARGS)[M]>;

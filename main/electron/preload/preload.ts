@@ -25,6 +25,7 @@ const bridge: LinkageBridge = {
   switchUser: (username) => call('switchUser', username),
   login: (username, password) => call('login', username, password),
   history: (range) => call('history', range),
+  statistics: (query) => call('statistics', query),
   onChanges(listener) {
     const wrapped = (_e: IpcRendererEvent, batch: ChangeBatch) => listener(batch);
     ipcRenderer.on(CHANGES, wrapped);

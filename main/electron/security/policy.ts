@@ -3,6 +3,8 @@
  * can check them without an Electron binary. app.ts wires them to the real objects.
  */
 import type { WebPreferences, BrowserWindowConstructorOptions } from 'electron';
+import { cameraOriginsFrom, contentSecurityPolicy } from '../../core/bridge/csp';
+import { isPage, pageKind, pageOrAsset, type PageKind } from '../../../shared/bridge/pages';
 
 /** Pages come from this custom protocol, never file:// (checklist 18). */
 export const APP_SCHEME = 'app';
@@ -45,11 +47,7 @@ export function windowOptions(preload: string, kind: 'console' | 'wall', bounds?
 }
 
 /** CSP for every page of the app (7); the renderer needs blob: workers for the map. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "font-src 'self' data:", "worker-src 'self' blob:", "connect-src 'self'", "media-src 'self' blob: http: https:",
-  "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({ cameraOrigins: cameraOriginsFrom(process.env.LINKAGE_CAMERA_ORIGINS) });
 
 /** Only the app's own pages may be loaded in its windows (1, 13). */
 export function isAppUrl(url: string): boolean {
@@ -101,9 +99,14 @@ export function bundlePath(method: string, url: string): string | null {
     return null;
   }
   if (p.includes('\0') || p.split('/').includes('..')) return null;
-  if (p === '/' || p === '' || /^\/wall(\/[^/]*)?$/.test(p)) return 'index.html';
-  // A wall page's relative asset URLs (/wall/assets/…) name the same files as /assets/….
-  return (p.startsWith('/wall/') ? p.slice('/wall'.length) : p).replace(/^\/+/, '');
+  return pageOrAsset(p).replace(/^\/+/, '');
+}
+
+/** Which app page a URL opens (null: not an app page), for the window-open handler. */
+export function appPageOf(url: string): PageKind | null {
+  if (!isAppUrl(url)) return null;
+  const p = new URL(url).pathname;
+  return isPage(p) ? pageKind(p) : null;
 }
 
 /** Fuses flipped at packaging (19); electron-builder.yml must say the same (a test compares). */

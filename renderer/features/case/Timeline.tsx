@@ -24,8 +24,9 @@ export function Timeline({ caseId }: { caseId: string }) {
   const detail = useAppSelector((s) => selectDetailOf(s, caseId));
   const error = useAppSelector((s) => selectDetailError(s, caseId));
   const me = useAppSelector((s) => s.session.user);
-  // Entries name users by id; the window knows only its own user's name.
-  const who = (by: string | null) => (by === null ? t('case.system') : by === me?.id ? me.displayName : by);
+  // Entries name users by id; the window knows only its own user's name. Other ids are shortened
+  // (a uuid across the line reads as noise at 2 m); the whole id stays in the tooltip.
+  const who = (by: string | null) => (by === null ? t('case.system') : by === me?.id ? me.displayName : t('case.userId', { id: by.replace(/^u-/, '').slice(0, 8) }));
   return (
     <section className="block" data-testid="case-timeline">
       <h3>{t('case.timeline')}</h3>
@@ -37,7 +38,7 @@ export function Timeline({ caseId }: { caseId: string }) {
             <li key={e.seq} data-testid="timeline-entry" data-type={e.type}>
               <time>{formatDateTime(e.at, i18n.language)}</time>
               <b>{t(`timeline.${e.type}`, { defaultValue: t('timeline.other') })}</b>
-              <span className="muted" data-testid="timeline-by">{who(e.by)}</span>
+              <span className="muted" data-testid="timeline-by" title={e.by ?? undefined}>{who(e.by)}</span>
               <span className="tl-detail">{detailText(e, names.department, i18n.language)}</span>
             </li>
           ))}

@@ -11,7 +11,11 @@ export type PaletteAction =
   | { kind: 'setting'; which: 'language' | 'theme' | 'sound' }
   | { kind: 'user'; username: string }
   | { kind: 'preset'; name: string }
-  | { kind: 'open'; caseId: string };
+  | { kind: 'open'; caseId: string }
+  /** The statistics window, in its own window. */
+  | { kind: 'statistics' }
+  /** Another page of the app in its own window (the operation board). */
+  | { kind: 'page'; page: 'operation' };
 
 export interface PaletteItem {
   id: string;
@@ -48,6 +52,8 @@ export function paletteItems(ctx: PaletteContext, query: string): PaletteItem[] 
   const all: PaletteItem[] = [
     ...ctx.offered.map((step): PaletteItem => ({ id: `step:${step}`, group: 'actions', label: t(`step.${step}`), shortcut: STEP_SPECS[step].key.toUpperCase(), action: { kind: 'step', step } })),
     ...NAV.map(([action, key, shortcut]): PaletteItem => ({ id: `nav:${action.to}`, group: 'nav', label: t(key), shortcut, action })),
+    { id: 'page:operation', group: 'nav', label: t('operation.console.palette'), action: { kind: 'page', page: 'operation' } },
+    { id: 'page:statistics', group: 'nav', label: t('palette.openStatistics'), action: { kind: 'statistics' } },
     { id: 'setting:language', group: 'settings', label: t('palette.language'), action: { kind: 'setting', which: 'language' } },
     { id: 'setting:theme', group: 'settings', label: t('palette.theme'), action: { kind: 'setting', which: 'theme' } },
     { id: 'setting:sound', group: 'settings', label: t('palette.sound'), action: { kind: 'setting', which: 'sound' } },

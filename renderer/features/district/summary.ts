@@ -4,6 +4,7 @@
  * the store (see geo.ts), because only the map draws them.
  */
 import { parseCatalog, type BigClass } from '../../../shared/domain/catalog';
+import { parsePlans, type LevelInfo, type Plan } from '../../../shared/domain/operations';
 
 export interface Department {
   code: string;
@@ -25,6 +26,9 @@ export interface DistrictSummary {
   /** The catalog's classes as validated data (the Catalog object's functions are rebuilt on demand). */
   bigClasses: BigClass[];
   catalogVersion: string;
+  /** Response plans and the levels' names (the operation board); empty when the shell sends none or they are invalid. */
+  plans: Plan[];
+  levels: LevelInfo[];
 }
 
 const str = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
@@ -46,13 +50,22 @@ function featureNames(collection: unknown): RegionName[] {
 }
 
 /** @throws DomainError when the catalog is invalid (the window then says so instead of guessing). */
-export function summarizeDistrict(raw: { departments: unknown; subdistricts: unknown; communities: unknown; catalog: unknown }): DistrictSummary {
+export function summarizeDistrict(raw: { departments: unknown; subdistricts: unknown; communities: unknown; catalog: unknown; plans?: unknown }): DistrictSummary {
   const catalog = parseCatalog(raw.catalog);
+  let book: { plans: readonly Plan[]; levels: readonly LevelInfo[] } = { plans: [], levels: [] };
+  try {
+    if (raw.plans) book = parsePlans(raw.plans);
+  } catch (e) {
+    // The hub refuses activations of a plan it cannot read anyway; the rest of the window works.
+    console.error('[district] the response plans are invalid', e);
+  }
   return {
     departments: items(raw.departments).map((d) => ({ code: str(d.code), name: str(d.name), nameEn: str(d.nameEn, str(d.name)), kind: str(d.kind) })),
     subdistricts: featureNames(raw.subdistricts),
     communities: featureNames(raw.communities),
     bigClasses: [...catalog.bigClasses],
     catalogVersion: catalog.version,
+    plans: [...book.plans],
+    levels: [...book.levels],
   };
 }

@@ -24,6 +24,8 @@ export function explainRefusal(t: Translate, r: Refusal, current: Case | undefin
 
 /** "case.dispatch" → the step's name ("派遣"). */
 export function stepNameOfCommand(t: Translate, type: string): string {
+  // An operation board's command (its answer reaches every window of the core).
+  if (type.startsWith('operation.')) return t(`operation.command.${type.slice('operation.'.length)}`, { defaultValue: type });
   const step = type === 'case.verify' ? 'verify' : type.replace(/^case\./, '');
   return t(`step.${step}`, { defaultValue: type });
 }

@@ -3,12 +3,14 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAppSelector } from '../../app/hooks';
 import { CommandPalette } from '../command-palette/CommandPalette';
+import { OperationsEntry } from '../operations/ConsoleEntry';
 import { ConnectionBar } from '../connection/ConnectionBar';
 import { selectIsLive } from '../connection/selectors';
 import { Notices } from '../outbox/Notices';
 import { LoginForm } from '../session/LoginForm';
 import { RoleSwitcher } from '../session/RoleSwitcher';
 import { Switches } from '../settings/Switches';
+import { StatisticsEntry } from '../statistics/ConsoleEntry';
 import { ActionForm } from '../workflow/ActionForm';
 import { focusQueue } from './focus';
 import { HelpOverlay } from './HelpOverlay';
@@ -38,6 +40,8 @@ export function App() {
         <h1 title={t('app.title')}>{t('app.title')}</h1>
         {user && <Kpis />}
         <div className="spacer" />
+        {user && <OperationsEntry />}
+        {user && <StatisticsEntry />}
         <RoleSwitcher />
         <Switches />
       </header>

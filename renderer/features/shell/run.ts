@@ -2,12 +2,14 @@
 import type { AppThunk } from '../../app/thunk';
 import { selectOfferedSteps } from '../case/selectors';
 import type { PaletteAction } from '../command-palette/items';
+import { openOperationBoard } from '../operations/open';
 import { moveCursor, moveCursorTo } from '../queue/navigation';
 import { normalizeFilters } from '../queue/filters';
 import { caseSelected, filtersCleared, filtersReplaced, overdueToggled } from '../queue/slice';
 import { SEARCH_INPUT_ID } from '../queue/SearchBox';
 import { switchUser } from '../session/slice';
 import { settingsChanged } from '../settings/slice';
+import { openStatisticsWindow } from '../statistics/link';
 import { takeStep } from '../workflow/slice';
 import { stepForKey } from '../workflow/steps';
 import { focusById, focusCaseView, focusQueue } from './focus';
@@ -50,6 +52,12 @@ export const runPaletteAction = (a: PaletteAction): AppThunk => (dispatch, getSt
       focusQueue();
       return;
     }
+    case 'page':
+      openOperationBoard();
+      return;
+    case 'statistics':
+      openStatisticsWindow();
+      return;
     case 'nav':
       switch (a.to) {
         case 'queue': focusQueue(); return;

@@ -29,7 +29,7 @@ export async function startTestApp(opts: { defaultUser?: string | null; hub?: Pa
   const hubOpts: HubOptions = { dataDir: path.join(dir, 'hub'), port: 0, defaultAccounts: true, credentialsFile, log: () => {}, timerIntervalMs: 1000, positionIntervalMs: 200, ...opts.hub };
   let hub: RunningHub | null = await startHub(hubOpts);
   const hubPort = hub.port;
-  const app = await startBrowserApp({ dataDir: dir, hubUrl: hub.url, credentialsFile, defaultUser: opts.defaultUser === undefined ? 'officer' : opts.defaultUser, staticDir: path.join(ROOT, 'dist/renderer'), log: () => {} });
+  const app = await startBrowserApp({ dataDir: dir, hubUrl: hub.url, credentialsFile, defaultUser: opts.defaultUser === undefined ? 'officer' : opts.defaultUser, staticDir: process.env.LINKAGE_TEST_STATIC_DIR ?? path.join(ROOT, 'dist/renderer'), log: () => {} });
   const browser = await launchChromium();
   const credentials = JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) as TestApp['credentials'];
   const t: TestApp = {
