@@ -51,7 +51,12 @@ export function ReplayBar({ replay }: { replay: ReplayApi }) {
           setPreset('1h');
         }}
       >
-        ⏱ {t('replay.toggle')}
+        {/* An SVG, not ⏱: the wall PCs' CJK fonts have no such glyph (it drew as a box). */}
+        <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" style={{ verticalAlign: '-2px', marginRight: 4 }}>
+          <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+          <path d="M8 4v4l2.5 2" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+        </svg>
+        {t('replay.toggle')}
       </button>
     );
   }
@@ -114,7 +119,7 @@ export function ReplayBar({ replay }: { replay: ReplayApi }) {
         </>
       ) : null}
       <button type="button" data-testid="replay-play" aria-pressed={state.playing} disabled={!ready} onClick={() => replay.setPlaying(!state.playing)}>
-        {state.playing ? `⏸ ${t('replay.pause')}` : `▶ ${t('replay.play')}`}
+        {state.playing ? `‖ ${t('replay.pause')}` : `▶ ${t('replay.play')}`}
       </button>
       <input
         type="range"
