@@ -13,6 +13,8 @@ import { benchHub } from './hub';
 import { benchMap } from './map';
 import { benchWallSoak } from './wall-soak';
 import { benchStats } from './stats';
+import { benchConsole } from './console';
+import { benchCatchup, benchIngest } from './ingest';
 
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.some((o) => name.startsWith(o));
@@ -39,6 +41,17 @@ if (wanted('hub')) {
   }
 }
 
+// End to end: hub → core → bridge → the renderer's store; and a core catching up 100k events.
+if (wanted('ingest')) {
+  for (const f of await benchIngest()) {
+    const yard = f.unit === 'records/s' ? sqlite : f.unit === 'events/s' ? socketio : null;
+    emit(yard ? { ...f, ratio: f.value / yard.value, yardstick: yard.name } : f);
+  }
+}
+if (wanted('catchup')) {
+  for (const f of await benchCatchup()) emit(f.unit === 'events/s' ? { ...f, ratio: f.value / sqlite.value, yardstick: sqlite.name } : f);
+}
+
 if (wanted('stats')) {
   for (const f of await benchStats()) emit(f.name === 'stats.facts.insert' ? { ...f, ratio: f.value / sqlite.value, yardstick: sqlite.name } : f);
 }
@@ -47,6 +60,8 @@ if (wanted('stats')) {
 if (only.some((o) => o.startsWith('wall'))) {
   for (const f of await benchWallSoak()) emit(f);
 }
+
+if (wanted('console')) for (const f of await benchConsole()) emit(f);
 
 if (wanted('map')) {
   // Ratios to the naive map measured in the same run (same browser, same moment).

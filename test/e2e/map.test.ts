@@ -103,6 +103,14 @@ describe('the district map', () => {
   it('switches layers from the legend', async () => {
     const vis = (layer: string) => ev<string>(`${MAP}.maplibre.getLayoutProperty(${JSON.stringify(layer)}, 'visibility')`);
     expect(await vis('cases-point')).toBe('visible');
+    // The console's legend starts folded (it would cover the district's south-west): unfold it
+    // from the keyboard, as an officer would.
+    const legend = page.locator('[data-testid="map-slot"] [data-testid="map-legend"]');
+    expect(await legend.getAttribute('data-collapsed')).toBe('true');
+    await expect.poll(() => page.getByTestId('map-layer-toggle-cases').count()).toBe(0);
+    await legend.getByTestId('map-legend-toggle').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => legend.getAttribute('data-collapsed')).toBe('false');
     await page.getByTestId('map-layer-toggle-cases').click();
     await expect.poll(() => vis('cases-point')).toBe('none');
     expect(await vis('cases-cluster-count')).toBe('none');
@@ -114,6 +122,8 @@ describe('the district map', () => {
     // The heat map got the cases it missed while hidden.
     await expect.poll(() => ev<number>(`${MAP}.maplibre.querySourceFeatures('cases-heat').length`), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.getByTestId('map-layer-toggle-heat').uncheck();
+    await legend.getByTestId('map-legend-toggle').click();
+    await expect.poll(() => legend.getAttribute('data-collapsed')).toBe('true');
   });
 
   it('replays the past hour with the keyboard: a unit moves along its track', async () => {

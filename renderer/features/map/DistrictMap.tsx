@@ -152,7 +152,7 @@ export function DistrictMap(props: DistrictMapProps) {
   return (
     <div className={props.className} style={rootStyle}>
       <div ref={containerRef} data-testid="district-map" data-variant={variant} style={{ position: 'absolute', inset: 0 }} />
-      {legend && view ? <MapLegend visible={visible} onToggle={(g, on) => view.setLayerVisible(g, on)} theme={theme} t={t} /> : null}
+      {legend && view ? <MapLegend visible={visible} onToggle={(g, on) => view.setLayerVisible(g, on)} theme={theme} t={t} defaultCollapsed={variant === 'console'} /> : null}
       {contextLost ? (
         <div data-testid="map-context-lost" role="status" style={{ position: 'absolute', top: 8, left: '50%', transform: 'translateX(-50%)', zIndex: 3, padding: '4px 12px', background: palette.halo, color: palette.label, border: `1px solid ${palette.overdue}` }}>
           {t('map.contextLost')}

@@ -177,6 +177,8 @@ export class DistrictMapView {
   private lastMotion = 0;
   /** Ids of the cases pulsing (the newest few fresh urgent ones); `pulseUntil`: end of the current burst. */
   private pulsing = new Set<string>();
+  /** The latest report time among the cases that pulsed: a newer one is an arrival. */
+  private pulseNewestAt = -Infinity;
   private pulseUntil = 0;
   /** The pulse layer shows its steady ring (its style values), not a burst's frame. */
   private pulseResting = true;
@@ -485,7 +487,9 @@ export class DistrictMapView {
       // nothing changed on the map
     } else if (this.visible.heat) this.update(SRC.casesHeat, structuredClone(diff)); // two sources must not share one diff object
     else this.heatStale = true;
-    this.setPulsing(pulsing);
+    let newest = -Infinity;
+    for (const c of shown) if (pulsing.has(c.id) && c.reportedAt > newest) newest = c.reportedAt;
+    this.setPulsing(pulsing, newest);
     if (diff) this.renderChoropleth();
   }
 
@@ -504,9 +508,15 @@ export class DistrictMapView {
     if (this.pulsing.size) this.burst(PULSE_REMINDER_MS);
   }
 
-  /** New ids among the pulsing cases start a burst; the set itself drives the layer's filter. */
-  private setPulsing(ids: Set<string>): void {
-    const fresh = [...ids].some((id) => !this.pulsing.has(id));
+  /**
+   * A case that arrived (reported later than any that pulsed before) starts a burst; the set
+   * itself drives the layer's filter. A filter change that only brings older fresh cases into
+   * view does not: a burst repaints the whole map for seconds, which in software GL held the
+   * queue's next paint back by about a second (bench/console.ts). In a replay, new ids do.
+   */
+  private setPulsing(ids: Set<string>, newestReportedAt: number): void {
+    const fresh = this.replayAt !== null ? [...ids].some((id) => !this.pulsing.has(id)) : newestReportedAt > this.pulseNewestAt;
+    if (this.replayAt === null && newestReportedAt > this.pulseNewestAt) this.pulseNewestAt = newestReportedAt;
     this.pulsing = ids;
     if (fresh) this.burst(PULSE_BURST_MS);
   }

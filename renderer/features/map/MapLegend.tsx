@@ -1,8 +1,10 @@
 /**
  * Legend with a toggle per layer group. Swatches use the same palette as the layers, so the
- * legend cannot drift from what is drawn.
+ * legend cannot drift from what is drawn. It folds to its title button (a real <button>,
+ * aria-expanded; Enter/Space from the keyboard), so it does not cover the south-west of the
+ * district in the console's narrow map pane, where it starts folded.
  */
-import type { CSSProperties, ReactNode } from 'react';
+import { useId, useState, type CSSProperties, type ReactNode } from 'react';
 import { CAMERA_STATUSES, UNIT_STATUSES, URGENCIES } from '../../../shared/protocol/entities';
 import type { LayerGroup } from './ids';
 import type { MapLabelKey, MapTranslate } from './labels';
@@ -16,6 +18,8 @@ export interface MapLegendProps {
   /** Which groups to offer (default: all but regions, which is the map itself). */
   groups?: readonly LayerGroup[];
   style?: CSSProperties;
+  /** Folded at first (the console's map pane); the officer's choice then holds while the map lives. */
+  defaultCollapsed?: boolean;
 }
 
 const DEFAULT_LEGEND_GROUPS: readonly LayerGroup[] = ['cases', 'heat', 'choropleth', 'units', 'cameras', 'communities', 'operation'];
@@ -40,7 +44,9 @@ function Swatch({ color, label, ring }: { color: string; label: string; ring?: s
   );
 }
 
-export function MapLegend({ visible, onToggle, theme, t, groups = DEFAULT_LEGEND_GROUPS, style }: MapLegendProps) {
+export function MapLegend({ visible, onToggle, theme, t, groups = DEFAULT_LEGEND_GROUPS, style, defaultCollapsed = false }: MapLegendProps) {
+  const [collapsed, setCollapsed] = useState(defaultCollapsed);
+  const bodyId = useId();
   const p = PALETTES[theme];
   const night = theme === 'night';
   const bar = (colors: readonly string[]) => (
@@ -61,6 +67,7 @@ export function MapLegend({ visible, onToggle, theme, t, groups = DEFAULT_LEGEND
   return (
     <div
       data-testid="map-legend"
+      data-collapsed={collapsed}
       style={{
         position: 'absolute',
         left: 8,
@@ -76,8 +83,21 @@ export function MapLegend({ visible, onToggle, theme, t, groups = DEFAULT_LEGEND
         ...style,
       }}
     >
-      <div style={{ fontWeight: 600 }}>{t('map.legend.title')}</div>
-      {groups.map((g) => (
+      <button
+        type="button"
+        data-testid="map-legend-toggle"
+        aria-expanded={!collapsed}
+        aria-controls={bodyId}
+        title={t(collapsed ? 'map.legend.show' : 'map.legend.hide')}
+        aria-label={t(collapsed ? 'map.legend.show' : 'map.legend.hide')}
+        onClick={() => setCollapsed(!collapsed)}
+        className="map-legend-toggle"
+        style={{ display: 'block', width: '100%', padding: 0, border: 0, background: 'none', color: 'inherit', font: 'inherit', fontWeight: 600, textAlign: 'left', cursor: 'pointer' }}
+      >
+        <span aria-hidden="true" style={{ display: 'inline-block', width: '1em' }}>{collapsed ? '▸' : '▾'}</span>
+        {t('map.legend.title')}
+      </button>
+      {collapsed ? null : <div id={bodyId}>{groups.map((g) => (
         <div key={g}>
           <label style={{ cursor: 'pointer', marginRight: 6 }}>
             <input type="checkbox" data-testid={`map-layer-toggle-${g}`} checked={visible[g]} onChange={(e) => onToggle(g, e.target.checked)} style={{ verticalAlign: 'middle' }} />{' '}
@@ -85,7 +105,7 @@ export function MapLegend({ visible, onToggle, theme, t, groups = DEFAULT_LEGEND
           </label>
           {visible[g] && details[g] ? <span style={{ color: p.labelMinor }}>{details[g]}</span> : null}
         </div>
-      ))}
+      ))}</div>}
     </div>
   );
 }
