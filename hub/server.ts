@@ -1,5 +1,5 @@
 /**
- * The hub as a running server: HTTP (login, sources, health) and socket.io on one port.
+ * The hub as a running server: HTTP (login, sources, statistics, people, health) and socket.io on one port.
  * `startHub` is used by `npm run hub`, by the app for the embedded district, and by tests.
  */
 import http from 'node:http';
@@ -14,6 +14,7 @@ import { attachSockets } from './transport/sockets';
 import { bearer, readJson, send, sendError, type Route } from './transport/http';
 import { sourceRoutes } from './sources/routes';
 import { statsRoutes } from './stats/routes';
+import { peopleRoutes } from './auth/people';
 import { ensureSourceKeys } from './sources/keys';
 import { DeadlineTimer } from './deadlines/timer';
 import { PositionStream } from './positions';
@@ -88,6 +89,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   routes.set('GET /api/health', async (_req, res) => send(res, 200, { ok: true, headSeq: core.log.headSeq }));
   for (const [key, route] of sourceRoutes(core)) routes.set(key, route);
   for (const [key, route] of statsRoutes(core)) routes.set(key, route);
+  for (const [key, route] of peopleRoutes(core)) routes.set(key, route);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://hub');

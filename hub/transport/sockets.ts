@@ -87,13 +87,31 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
     }
   });
 
-  /** Acks must be functions; a message without one is dropped (and said so in the log). */
+  /**
+   * socket.io puts the ack last, however many arguments came before it. Every request takes one
+   * argument (none: undefined, which the schema judges): more are answered as invalid (a client that sent extra
+   * arguments still gets an answer instead of waiting for its timeout — fuzz finding); a message
+   * without an ack is dropped, and said so in the log.
+   */
+  function requestArgs(socket: Socket, name: string, args: unknown[]): { input: unknown; ack: (r: unknown) => void } | null {
+    const ack = args[args.length - 1];
+    if (typeof ack !== 'function') {
+      log(`drop ${name} from ${(socket.data as SocketData).user.username}: no ack`);
+      return null;
+    }
+    const reply = ack as (r: unknown) => void;
+    if (args.length > 2) {
+      reply({ ok: false, error: { code: 'invalid_input', message: `${name} takes one argument, got ${args.length - 1}` } });
+      return null;
+    }
+    return { input: args.length === 2 ? args[0] : undefined, ack: reply };
+  }
+
   function handler<T extends z.ZodType>(socket: Socket, name: string, schema: T, fn: (input: z.infer<T>) => unknown): void {
-    socket.on(name, (input: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') {
-        log(`drop ${name} from ${(socket.data as SocketData).user.username}: no ack`);
-        return;
-      }
+    socket.on(name, (...args: unknown[]) => {
+      const req = requestArgs(socket, name, args);
+      if (!req) return;
+      const { input, ack } = req;
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
         ack({ ok: false, error: { code: 'invalid_input', message: z.prettifyError(parsed.error) } });
@@ -108,10 +126,30 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
     });
   }
 
+  /** The events a client may send: the requests of the protocol. */
+  const REQUESTS = new Set<string>([SOCKET.whoami, SOCKET.catchup, SOCKET.subscribe, SOCKET.snapshot, SOCKET.command]);
+
   io.on('connection', (s) => {
     const socket = s as unknown as HubSocket;
     const d = socket.data;
     handler(s, SOCKET.whoami, z.unknown(), () => ({ ok: true, user: d.user, headSeq: hub.log.headSeq }));
+
+    // An event the hub does not know: answered when it asks for an answer, and logged — at most
+    // once a minute per connection with the count, so a flood cannot flood the log too.
+    let unknownCount = 0;
+    let unknownLoggedAt = 0;
+    s.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && REQUESTS.has(event)) return;
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') (ack as (r: unknown) => void)({ ok: false, error: { code: 'invalid_input', message: `unknown event ${String(event).slice(0, 40)}` } });
+      unknownCount++;
+      const now = Date.now();
+      if (now - unknownLoggedAt >= 60_000) {
+        log(`drop ${unknownCount} unknown event(s) from ${d.user.username}, latest ${JSON.stringify(String(event).slice(0, 40))}`);
+        unknownLoggedAt = now;
+        unknownCount = 0;
+      }
+    });
 
     handler(s, SOCKET.catchup, CatchupRequest, ({ afterSeq, limit }): CatchupResponse => {
       const horizon = hub.log.compactedThrough();
@@ -167,9 +205,10 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
     s.on('disconnect', () => release(s.id));
 
     // Commands are answered after their group commit (see HubCore.applyBatch).
-    s.on(SOCKET.command, (raw: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return log(`drop command from ${d.user.username}: no ack`);
-      commandQueue.push({ actor: d.actor, raw, ack: ack as (r: unknown) => void });
+    s.on(SOCKET.command, (...args: unknown[]) => {
+      const req = requestArgs(s, SOCKET.command, args);
+      if (!req) return;
+      commandQueue.push({ actor: d.actor, raw: req.input, ack: req.ack });
       if (commandQueue.length === 1) setImmediate(flushCommands);
     });
   });

@@ -3,7 +3,7 @@
  * 16 ms), each entity at its latest state only. A burst of a thousand events becomes one batch,
  * so a wall rendering at 60 fps never falls behind the log.
  */
-import type { Camera, Case, Operation, Position, Unit } from '../../shared/protocol';
+import type { Camera, Case, Operation, Person, Position, Unit } from '../../shared/protocol';
 import type { Answer, ChangeBatch, ConnectionState, PendingCommand } from './model';
 
 export class ChangeCoalescer {
@@ -17,6 +17,7 @@ export class ChangeCoalescer {
   private answers: Answer[] = [];
   private connection: ConnectionState | null = null;
   private pending: PendingCommand[] | null = null;
+  private people: Person[] | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastEmit = 0;
 
@@ -95,6 +96,12 @@ export class ChangeCoalescer {
     this.schedule();
   }
 
+  /** The whole people directory, when it changed. */
+  setPeople(list: Person[]): void {
+    this.people = list;
+    this.schedule();
+  }
+
   /** The replica was replaced: entity deltas before it mean nothing; the windows re-read. */
   markReset(): void {
     this.reset = true;
@@ -134,11 +141,12 @@ export class ChangeCoalescer {
       answers: this.answers,
       connection: this.connection,
       pending: this.pending,
+      ...(this.people ? { people: this.people } : {}),
     };
     const r = batch.removed;
     const empty = !batch.reset && !batch.cases.length && !batch.units.length && !batch.cameras.length && !batch.positions.length
       && !r.cases.length && !r.units.length && !r.cameras.length && !this.operations.size && !this.removed.operations.size
-      && !batch.answers.length && !batch.connection && !batch.pending;
+      && !batch.answers.length && !batch.connection && !batch.pending && !this.people;
     this.reset = false;
     this.cases.clear();
     this.units.clear();
@@ -149,6 +157,7 @@ export class ChangeCoalescer {
     this.answers = [];
     this.connection = null;
     this.pending = null;
+    this.people = null;
     if (empty) return;
     this.lastEmit = Date.now();
     this.emit(batch);

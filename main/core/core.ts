@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Case, CommandType, Position } from '../../shared/protocol';
+import { PeopleResponseSchema, type Case, type CommandType, type Position } from '../../shared/protocol';
 import { HistoryRangeSchema, type History } from '../../shared/bridge/contract';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../shared/domain/errors';
 import { STATISTICS_ANSWERS, StatisticsQuerySchema, statisticsPath, type StatisticsQuery, type StatisticsResult } from '../../shared/bridge/statistics';
@@ -63,6 +63,10 @@ export class Core implements CoreApi {
   private parked: Answer[] = [];
   private started = false;
   private closed = false;
+  /** The link was online at its last change: the people directory is fetched on each new "online". */
+  private wasOnline = false;
+  private peopleFetch: Promise<void> | null = null;
+  private readonly aborts = new AbortController();
 
   private constructor(
     readonly options: CoreOptions,
@@ -92,9 +96,12 @@ export class Core implements CoreApi {
         this.coalescer.markReset();
       },
       onPositions: (list) => this.takePositions(list),
-      onLink: () => {
+      onLink: (link) => {
         this.releaseAnswers();
         this.coalescer.setConnection(this.connectionState());
+        const online = link.state === 'online';
+        if (online && !this.wasOnline) this.refreshPeople();
+        this.wasOnline = online;
       },
       onConnected: () => this.sender.linkUp(),
     });
@@ -127,7 +134,10 @@ export class Core implements CoreApi {
     // Another hub has another log: our lastSeq means nothing there. (The outbox stays: those
     // are the officer's actions, whichever hub takes them.)
     const hub = replica.getMeta(META_HUB);
-    if (hub !== null && hub !== options.hubUrl) replica.wipe();
+    if (hub !== null && hub !== options.hubUrl) {
+      replica.wipe();
+      replica.replacePeople([]);
+    }
     replica.setMeta(META_HUB, options.hubUrl);
     return new Core(options, dir, replica, outbox, internals);
   }
@@ -153,6 +163,7 @@ export class Core implements CoreApi {
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.aborts.abort();
     this.sender.stop();
     await this.sync.stop();
     if (this.positionTimer) clearInterval(this.positionTimer);
@@ -179,6 +190,7 @@ export class Core implements CoreApi {
       positions: [...this.positions.values()],
       pending: this.outbox.list(),
       connection: this.connectionState(),
+      people: this.replica.people(),
     };
   }
 
@@ -282,6 +294,37 @@ export class Core implements CoreApi {
   }
 
   // ---- internals ----------------------------------------------------------------------------
+
+  /**
+   * The hub's people directory (who the user ids of timelines and command logs are), fetched
+   * after each (re)connect with the session's token, checked, and kept in the replica so the
+   * names are there offline too. Windows get it in a batch when it changed. A failed fetch keeps
+   * the kept directory and says so in the log; sync neither waits for it nor fails with it.
+   */
+  private refreshPeople(): void {
+    if (this.peopleFetch || this.closed) return;
+    this.peopleFetch = this.fetchPeople()
+      .catch((e: unknown) => {
+        if (!this.closed) this.internals.log?.(`people directory not refreshed, keeping the one kept: ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => {
+        this.peopleFetch = null;
+      });
+  }
+
+  private async fetchPeople(): Promise<void> {
+    const session = this.sync.httpSession;
+    if (!session) throw new Error('not signed in to the hub yet');
+    const res = await fetch(`${session.hubUrl}/api/people`, {
+      headers: { authorization: `Bearer ${session.token}` },
+      signal: AbortSignal.any([this.aborts.signal, AbortSignal.timeout(Math.max(this.options.ackTimeoutMs, 15_000))]),
+    });
+    if (!res.ok) throw new Error(`the hub answered ${res.status}`);
+    const body = PeopleResponseSchema.safeParse(await res.json());
+    if (!body.success) throw new Error(`unexpected shape: ${z.prettifyError(body.error).slice(0, 300)}`);
+    if (this.closed) return;
+    if (this.replica.replacePeople(body.data.people)) this.coalescer.setPeople(this.replica.people());
+  }
 
   private connectionState(): ConnectionState {
     return { ...this.sync.state, pending: this.outbox.count() };

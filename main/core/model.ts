@@ -3,7 +3,7 @@
  * each boundary. Those the windows see come from the bridge contract; the rest are the core's.
  */
 import { z } from 'zod';
-import { CameraSchema, CaseSchema, COMMAND_TYPES, OperationSchema, PositionSchema, UnitSchema, type CommandType } from '../../shared/protocol';
+import { CameraSchema, CaseSchema, COMMAND_TYPES, OperationSchema, PersonSchema, PositionSchema, UnitSchema, type CommandType } from '../../shared/protocol';
 import {
   ChangeBatchSchema as BridgeChangeBatchSchema, ConnectionStateSchema, PendingCommandSchema,
 } from '../../shared/bridge/contract';
@@ -31,6 +31,8 @@ export const CoreSnapshotSchema = z.object({
   positions: z.array(PositionSchema),
   pending: z.array(PendingCommandSchema),
   connection: ConnectionStateSchema,
+  /** The hub's people directory as kept in the replica; optional so older hosts' answers still parse. */
+  people: z.array(PersonSchema).optional(),
 });
 export type CoreSnapshot = z.infer<typeof CoreSnapshotSchema>;
 

@@ -32,6 +32,7 @@ export function normalizeBatch(raw: Partial<ChangeBatch>): ChangeBatch {
     pending: raw.pending ?? null,
     connection: raw.connection ?? null,
     settings: raw.settings ?? null,
+    people: Array.isArray(raw.people) ? raw.people : null,
   };
 }
 
@@ -65,6 +66,8 @@ export function mergeBatches(a: ChangeBatch, b: ChangeBatch): ChangeBatch {
     pending: b.pending ?? a.pending,
     connection: b.connection ?? a.connection,
     settings: b.settings ?? a.settings,
+    // The whole directory each time: the later one is the directory.
+    people: b.people ?? a.people ?? null,
   };
 }
 

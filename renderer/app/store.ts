@@ -1,6 +1,6 @@
 /**
  * The window's store (DESIGN §5): one slice per feature, entity adapters for cases, units,
- * cameras and operations, and side effects (sounds, notifications, saving settings) in the listener middleware.
+ * cameras, operations and people, and side effects (sounds, notifications, saving settings) in the listener middleware.
  */
 import { combineReducers, configureStore, createListenerMiddleware, type ThunkDispatch, type UnknownAction } from '@reduxjs/toolkit';
 import type { LinkageBridge } from '../../shared/bridge/contract';
@@ -11,6 +11,7 @@ import { districtSlice } from '../features/district/slice';
 import { camerasSlice, positionsSlice, unitsSlice } from '../features/field/slices';
 import { operationsBoardSlice, operationsSlice } from '../features/operations/slice';
 import { outboxSlice } from '../features/outbox/slice';
+import { peopleSlice } from '../features/people/slice';
 import { queueSlice } from '../features/queue/slice';
 import { sessionSlice } from '../features/session/slice';
 import { settingsSlice } from '../features/settings/slice';
@@ -27,6 +28,7 @@ export const rootReducer = combineReducers({
   [operationsSlice.name]: operationsSlice.reducer,
   [operationsBoardSlice.name]: operationsBoardSlice.reducer,
   [positionsSlice.name]: positionsSlice.reducer,
+  [peopleSlice.name]: peopleSlice.reducer,
   [connectionSlice.name]: connectionSlice.reducer,
   [outboxSlice.name]: outboxSlice.reducer,
   [settingsSlice.name]: settingsSlice.reducer,

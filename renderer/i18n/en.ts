@@ -195,6 +195,7 @@ const en: MessageTree = {
     unmute: 'Sound on',
     help: 'Shortcuts (?)',
   },
+  people: { withDepartment: '{{name}} ({{department}})' },
   session: {
     login: 'Log in',
     username: 'User name',

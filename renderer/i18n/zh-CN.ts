@@ -193,6 +193,7 @@ const zhCN = {
     unmute: '开启声音',
     help: '快捷键（?）',
   },
+  people: { withDepartment: '{{name}}（{{department}}）' },
   session: {
     login: '登录',
     username: '用户名',

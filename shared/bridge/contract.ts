@@ -5,7 +5,7 @@
  * them (`validateCall`), whatever the shell.
  */
 import { z } from 'zod';
-import { CameraSchema, CaseSchema, OperationSchema, PositionSchema, UnitSchema, UserSchema } from '../protocol/entities';
+import { CameraSchema, CaseSchema, OperationSchema, PersonSchema, PositionSchema, UnitSchema, UserSchema } from '../protocol/entities';
 import { CommandResultSchema } from '../protocol/commands';
 import { COMMAND_TYPES, type CommandType } from '../protocol/commands';
 import { StatisticsQuerySchema, type StatisticsAnswer, type StatisticsQuery } from './statistics';
@@ -126,6 +126,8 @@ export const SnapshotSchema = z.object({
   answers: z.array(AnswerSchema),
   connection: ConnectionStateSchema,
   settings: SettingsSchema,
+  /** The hub's people directory as last fetched (kept in the replica, so also offline); absent: unknown. */
+  people: z.array(PersonSchema).optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
 
@@ -153,6 +155,8 @@ export const ChangeBatchSchema = z.object({
   pending: z.array(PendingCommandSchema).nullable(),
   /** The settings when they changed (from this or another window), else absent. */
   settings: SettingsSchema.nullable().optional(),
+  /** The whole people directory when it changed, else absent (or null). */
+  people: z.array(PersonSchema).nullable().optional(),
 });
 export type ChangeBatch = z.infer<typeof ChangeBatchSchema>;
 

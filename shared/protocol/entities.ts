@@ -178,3 +178,18 @@ export const UserSchema = z.object({
   departmentCode: id.nullable(),
 });
 export type User = z.infer<typeof UserSchema>;
+
+/**
+ * One entry of the people directory (`GET /api/people`): who a user id in a timeline or a
+ * command log is. Only these fields: no username, no password data, no scope.
+ */
+export const PersonSchema = z.object({
+  id,
+  displayName: text(100),
+  role: RoleSchema,
+  departmentCode: id.nullable(),
+});
+export type Person = z.infer<typeof PersonSchema>;
+export const PEOPLE_MAX = 10_000;
+export const PeopleResponseSchema = z.object({ people: z.array(PersonSchema).max(PEOPLE_MAX) });
+export type PeopleResponse = z.infer<typeof PeopleResponseSchema>;

@@ -108,6 +108,10 @@ describe('the closed loop by keyboard', () => {
     await selectByKeyboard(id);
     await step('v', ''); // "passed" is the default verdict
     await view(id, 'closed');
+    // Who acted, by name from the hub's people directory (the liaison with their department), not by id.
+    const by = page.locator('[data-testid="case-timeline"] [data-testid="timeline-by"]');
+    await expect.poll(async () => (await by.allInnerTexts()).join('|'), { timeout: 20_000 }).toContain('绿化市容局联络员（区绿化和市容管理局）');
+    expect(await by.allInnerTexts()).toContain('区中心值班员');
     const types = (t.hub.core.db.prepare(`SELECT type FROM events WHERE id = ? ORDER BY seq`).all(id) as { type: string }[]).map((r) => r.type);
     expect(types).toEqual(['case.reported', 'case.registered', 'case.suspended', 'case.resumed', 'case.dispatched', 'case.accepted', 'case.progressed', 'case.resolved', 'case.reopened', 'case.resolved', 'case.closed']);
   });

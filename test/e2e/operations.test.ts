@@ -141,6 +141,8 @@ describe('the operation board', () => {
     const text = await page.getByTestId('op-report-text').inputValue();
     expect(text).toContain(opId);
     expect(text).toContain('升级为Ⅲ级响应');
+    // Who made each decision, by name from the hub's people directory (not the user id).
+    expect(text).toMatch(/区指挥长 \[/);
     // The coordinator edits the report before exporting it.
     await page.getByTestId('op-report-text').fill(`${text}\n值班记录：EDITED-BY-COORDINATOR`);
     // The button prints (window.print opens the print dialog a person saves as PDF): record the
@@ -162,7 +164,7 @@ describe('the operation board', () => {
     const has = (s: string) => expect(extracted).toContain(s.replace(/\s+/g, ''));
     has(opId);
     has('EDITED-BY-COORDINATOR');
-    has('(coordinator)'); // who made each decision
+    has('区指挥'); // who made each decision (长 may come back as its radical-supplement form, see below)
     // The command log's lines, Chinese included. (Radical-supplement glyphs such as ⻛ for 风 and
     // ⻩ for 黄 come back as those code points, so the phrases avoid them.)
     has('升级为Ⅲ级响应');

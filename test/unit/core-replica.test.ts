@@ -51,12 +51,28 @@ afterEach(() => {
 
 describe('replica schema', () => {
   it('runs numbered migrations once and records user_version; WAL with synchronous=NORMAL', () => {
-    expect(replica.db.pragma('user_version', { simple: true })).toBe(3); // 0001-initial, 0002-operations, 0003-position-samples
+    expect(replica.db.pragma('user_version', { simple: true })).toBe(4); // 0001-initial, 0002-operations, 0003-position-samples, 0004-people
     expect(replica.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(replica.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     replica.close();
     replica = Replica.open(file); // again: nothing re-applied, nothing thrown
-    expect(replica.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(replica.db.pragma('user_version', { simple: true })).toBe(4);
+  });
+
+  it('keeps the people directory whole, across a wipe and a reopen', () => {
+    const a = { id: 'u-b', displayName: '绿化联络员', role: 'liaison' as const, departmentCode: 'greening' };
+    const b = { id: 'u-a', displayName: '区指挥长', role: 'coordinator' as const, departmentCode: null };
+    expect(replica.people()).toEqual([]);
+    expect(replica.replacePeople([a, b])).toBe(true);
+    expect(replica.replacePeople([b, a])).toBe(false); // the same directory: no change to announce
+    replica.wipe(); // another scope: the hub's directory stays
+    replica.close();
+    replica = Replica.open(file);
+    expect(replica.people()).toEqual([b, a]);
+    expect(replica.replacePeople([{ ...a, displayName: '绿化局联络员' }])).toBe(true);
+    expect(replica.people()).toEqual([{ ...a, displayName: '绿化局联络员' }]);
+    expect(replica.replacePeople([])).toBe(true);
+    expect(replica.people()).toEqual([]);
   });
 
   it('refuses a file written by a newer schema', () => {

@@ -75,7 +75,7 @@ describe('operations in the replica', () => {
     db.close();
     const upgraded = Replica.open(file);
     try {
-      expect(upgraded.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(upgraded.db.pragma('user_version', { simple: true })).toBe(4);
       expect(upgraded.lastSeq).toBe(41);
       upgraded.applyEvents([opEvent(42, op1)]);
       expect(upgraded.operations()).toEqual([op1]);

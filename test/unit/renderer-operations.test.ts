@@ -12,13 +12,14 @@ import { mergeBatches, normalizeBatch } from '../../renderer/app/batches';
 import { makeStore } from '../../renderer/app/store';
 import { summarizeDistrict } from '../../renderer/features/district/summary';
 import {
-  areaAround, areaCenter, assignedUnits, casesOfOperation, compareOperations, readableLogText, situationReport, taskCounts, tasksByDepartment, taskTimeliness, userLabel,
+  areaAround, areaCenter, assignedUnits, casesOfOperation, compareOperations, readableLogText, situationReport, taskCounts, tasksByDepartment, taskTimeliness,
 } from '../../renderer/features/operations/model';
 import { actorOf, may } from '../../renderer/features/operations/permissions';
 import {
   selectActiveOperations, selectCasesOfOperation, selectHighestActiveLevel, selectOperations, selectPendingOfOperation, selectRefusalsOfOperation,
 } from '../../renderer/features/operations/selectors';
 import { sendCommand } from '../../renderer/features/outbox/slice';
+import { asIs, personLabel } from '../../renderer/features/people/label';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const book = parsePlans(JSON.parse(fs.readFileSync(path.join(ROOT, 'resources/plans/plans.json'), 'utf8')));
@@ -115,9 +116,11 @@ describe('the operations slice', () => {
     expect(selectRefusalsOfOperation(s, 'OP9')).toEqual([]);
     expect(selectPendingOfOperation(s, 'OP1').map((p) => p.type)).toEqual(['operation.escalate']);
     expect(selectPendingOfOperation(s, null)).toEqual([]);
-    expect(s.operationsBoard.users[coordinator]).toEqual({ username: 'coordinator', displayName: '区指挥长' });
-    expect(userLabel(coordinator, s.operationsBoard.users)).toBe('区指挥长 (coordinator)');
-    expect(userLabel('u-unknown', s.operationsBoard.users)).toBe('u-unknown');
+    // The signed-in user is known before the directory came; an unknown id stays the id.
+    const names = { department: (c: string) => c, withDepartment: (n: string, d: string) => `${n}（${d}）` };
+    expect(s.people.entities[coordinator]).toEqual({ id: coordinator, displayName: '区指挥长', role: 'coordinator', departmentCode: null });
+    expect(personLabel(coordinator, s.people.entities, names, asIs)).toBe('区指挥长');
+    expect(personLabel('u-unknown', s.people.entities, names, asIs)).toBe('u-unknown');
   });
 });
 

@@ -4,7 +4,7 @@
  * the new `lastSeq` are written in one transaction, so after a crash the replica is at some
  * seq exactly, never between two.
  */
-import type { Camera, Case, HubEvent, Operation, Position, Unit } from '../../../shared/protocol';
+import type { Camera, Case, HubEvent, Operation, Person, Position, Unit } from '../../../shared/protocol';
 import type { TimelineEntry } from '../model';
 import { openDatabase, type Db } from '../sqlite';
 import { checksumOf, type Checksum, type Versioned } from './checksum';
@@ -97,6 +97,9 @@ export class Replica {
       allOperations: db.prepare('SELECT json FROM operations ORDER BY updated_at DESC').pluck(),
       operationById: db.prepare('SELECT json FROM operations WHERE id = ?').pluck(),
       allPositions: db.prepare('SELECT * FROM positions'),
+      allPeople: db.prepare('SELECT json FROM people ORDER BY id').pluck(),
+      insertPerson: db.prepare('INSERT INTO people (id, json) VALUES (?, ?)'),
+      deletePeople: db.prepare('DELETE FROM people'),
       versions: {
         cases: db.prepare('SELECT id, version FROM cases'),
         units: db.prepare('SELECT id, version FROM units'),
@@ -269,7 +272,10 @@ export class Replica {
     this.seq = seq;
   }
 
-  /** Forgets everything: another hub or another user's scope. */
+  /**
+   * Forgets everything: another hub or another user's scope. The people directory is the hub's,
+   * not the scope's: it stays (replaced on the next fetch; `replacePeople([])` for another hub).
+   */
   wipe(): void {
     this.db.transaction(() => {
       this.db.exec('DELETE FROM cases; DELETE FROM units; DELETE FROM cameras; DELETE FROM operations; DELETE FROM case_events; DELETE FROM positions; DELETE FROM position_samples;');
@@ -301,6 +307,29 @@ export class Replica {
 
   cameras(): Camera[] {
     return (this.st.allCameras.all() as string[]).map((j) => JSON.parse(j) as Camera);
+  }
+
+  /** The people directory as last fetched from the hub, by id. */
+  people(): Person[] {
+    return (this.st.allPeople.all() as string[]).map((j) => JSON.parse(j) as Person);
+  }
+
+  /** Replaces the people directory in one transaction; false when it was the same already. */
+  replacePeople(list: readonly Person[]): boolean {
+    const next = [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const before = this.st.allPeople.all() as string[];
+    const after = next.map((p) => JSON.stringify({ id: p.id, displayName: p.displayName, role: p.role, departmentCode: p.departmentCode }));
+    if (before.length === after.length && before.every((j, i) => j === after[i])) return false;
+    this.db.transaction(() => {
+      this.st.deletePeople.run();
+      const seen = new Set<string>();
+      next.forEach((p, i) => {
+        if (seen.has(p.id)) return;
+        seen.add(p.id);
+        this.st.insertPerson.run(p.id, after[i]);
+      });
+    })();
+    return true;
   }
 
   /** Operations in scope, the latest changed first. */

@@ -4,6 +4,8 @@ import type { TimelineEntry } from '../../../shared/bridge/contract';
 import { useAppSelector } from '../../app/hooks';
 import { formatDateTime, formatList } from '../../i18n/format';
 import { useNames } from '../district/useNames';
+import { shortUserId } from '../people/label';
+import { usePeople } from '../people/usePeople';
 import { selectDetailError, selectDetailOf } from './selectors';
 
 /** The words of an entry's detail worth a line: reasons, notes, departments, verdicts. */
@@ -23,10 +25,10 @@ export function Timeline({ caseId }: { caseId: string }) {
   const names = useNames();
   const detail = useAppSelector((s) => selectDetailOf(s, caseId));
   const error = useAppSelector((s) => selectDetailError(s, caseId));
-  const me = useAppSelector((s) => s.session.user);
-  // Entries name users by id; the window knows only its own user's name. Other ids are shortened
-  // (a uuid across the line reads as noise at 2 m); the whole id stays in the tooltip.
-  const who = (by: string | null) => (by === null ? t('case.system') : by === me?.id ? me.displayName : t('case.userId', { id: by.replace(/^u-/, '').slice(0, 8) }));
+  const people = usePeople();
+  // Entries name users by id: the people directory says who (name, department; role and the whole
+  // id in the tooltip). An id it does not know is shortened (a uuid across the line reads as noise at 2 m).
+  const who = (by: string | null) => (by === null ? t('case.system') : people.label(by, (id) => t('case.userId', { id: shortUserId(id) })));
   return (
     <section className="block" data-testid="case-timeline">
       <h3>{t('case.timeline')}</h3>
@@ -38,7 +40,7 @@ export function Timeline({ caseId }: { caseId: string }) {
             <li key={e.seq} data-testid="timeline-entry" data-type={e.type}>
               <time>{formatDateTime(e.at, i18n.language)}</time>
               <b>{t(`timeline.${e.type}`, { defaultValue: t('timeline.other') })}</b>
-              <span className="muted" data-testid="timeline-by" title={e.by ?? undefined}>{who(e.by)}</span>
+              <span className="muted" data-testid="timeline-by" title={e.by === null ? undefined : people.title(e.by)}>{who(e.by)}</span>
               <span className="tl-detail">{detailText(e, names.department, i18n.language)}</span>
             </li>
           ))}

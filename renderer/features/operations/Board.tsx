@@ -17,7 +17,9 @@ import { DistrictMap, type DistrictMapView } from '../map';
 import { ErrorBoundary } from '../shell/ErrorBoundary';
 import { formatSpan } from '../../i18n/format';
 import { ActionDialog, type DialogKind } from './ActionDialog';
-import { areaCenter, assignedUnits, levelNumeral, LEVEL_HEX, taskCounts, tasksByDepartment, taskTimeliness, readableLogText, userLabel } from './model';
+import { areaCenter, assignedUnits, levelNumeral, LEVEL_HEX, taskCounts, tasksByDepartment, taskTimeliness, readableLogText } from './model';
+import { asIs } from '../people/label';
+import { usePeople } from '../people/usePeople';
 import { OperationOutbox } from './Outbox';
 import { actorOf, may } from './permissions';
 import { SituationReport, stampFormatter } from './Report';
@@ -38,7 +40,7 @@ export function Board({ op }: { op: Operation }) {
   const names = useNames();
   const now = useAppSelector(selectNow);
   const user = useAppSelector((s) => s.session.user);
-  const users = useAppSelector((s) => s.operationsBoard.users);
+  const people = usePeople();
   const plans = useAppSelector((s) => s.district.summary?.plans ?? []);
   const units = useAppSelector((s) => s.units.entities);
   const allUnits = useAppSelector((s) => s.units);
@@ -55,7 +57,7 @@ export function Board({ op }: { op: Operation }) {
   const counts = taskCounts(op, now);
   const groups = tasksByDepartment(op, now);
   const stamp = useMemo(() => stampFormatter(names.lang), [names.lang]);
-  const who = (id: string) => userLabel(id, users);
+  const who = (id: string) => people.label(id, asIs);
   const departments = useAppSelector(selectDepartments);
   const readable = (text: string) => readableLogText(text, op, departments.keys(), names.department, names.lang);
   const elapsed = (op.stoodDownAt ?? now) - op.activatedAt;
@@ -172,7 +174,7 @@ export function Board({ op }: { op: Operation }) {
                     <time>{stamp(e.at)}</time>
                     <span className="op-log-level" style={{ color: LEVEL_HEX[e.level] }}>{levelNumeral(e.level)}</span>
                     <span className="op-log-kind">{t(`operation.logKind.${e.kind}`)}</span>
-                    <span className="muted">{who(e.by)}</span>
+                    <span className="muted" title={people.title(e.by)}>{who(e.by)}</span>
                   </div>
                   <div title={e.text}>{readable(e.text)}</div>
                 </li>

@@ -19,7 +19,9 @@ import { selectNow } from '../cases/selectors';
 import { selectDepartments } from '../district/selectors';
 import { useNames } from '../district/useNames';
 import { formatSpan } from '../../i18n/format';
-import { readableLogText, situationReport, userLabel } from './model';
+import { readableLogText, situationReport } from './model';
+import { asIs } from '../people/label';
+import { usePeople } from '../people/usePeople';
 
 const KEY = (id: string) => `linkage.report.${id}`;
 const TZ = 'Asia/Shanghai';
@@ -41,7 +43,7 @@ export function SituationReport({ op, cases, planName }: { op: Operation; cases:
   const { t } = useTranslation();
   const names = useNames();
   const now = useAppSelector(selectNow);
-  const users = useAppSelector((s) => s.operationsBoard.users);
+  const people = usePeople();
   const departments = useAppSelector(selectDepartments);
   // The generated text follows the log, not the clock: regenerated when the operation changes.
   const [stampAt, setStampAt] = useState(now);
@@ -50,11 +52,11 @@ export function SituationReport({ op, cases, planName }: { op: Operation; cases:
     const dateTime = stampFormatter(names.lang);
     return situationReport(op, {
       t, now: stampAt, planName, cases,
-      department: names.department, user: (id) => userLabel(id, users), time: dateTime, dateTime,
+      department: names.department, user: (id) => people.label(id, asIs), time: dateTime, dateTime,
       readable: (text) => readableLogText(text, op, departments.keys(), names.department, names.lang),
       span: (ms) => formatSpan(ms, (count) => t('countdown.days', { count })),
     });
-  }, [op, t, stampAt, planName, cases, names, users, departments]);
+  }, [op, t, stampAt, planName, cases, names, people, departments]);
   const [edited, setEdited] = useState<string | null>(() => loadEdited(op.id));
   const text = edited ?? generated;
 

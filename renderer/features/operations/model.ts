@@ -117,15 +117,6 @@ export function areaCenter(area: Polygon | null): LngLat | null {
   return [(Math.min(...lngs) + Math.max(...lngs)) / 2, (Math.min(...lats) + Math.max(...lats)) / 2];
 }
 
-/** Users seen by this window (id → names): the log names people by id. */
-export type KnownUsers = Record<string, { username: string; displayName: string }>;
-
-/** "区指挥长 (coordinator)"; an unknown id stays the id (the log is the record: never guessed). */
-export function userLabel(id: string, known: KnownUsers): string {
-  const u = known[id];
-  return u ? `${u.displayName} (${u.username})` : id;
-}
-
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 export interface ReportContext {

@@ -7,7 +7,6 @@ import { createEntityAdapter, createSlice, type PayloadAction } from '@reduxjs/t
 import type { Operation } from '../../../shared/protocol/entities';
 import { changesApplied, snapshotLoaded } from '../../app/actions';
 import { sendCommand } from '../outbox/slice';
-import type { KnownUsers } from './model';
 
 export const operationsAdapter = createEntityAdapter<Operation>();
 
@@ -34,11 +33,9 @@ interface BoardState {
   sent: Record<string, string | null>;
   /** Refusals the coordinator has read. */
   dismissed: string[];
-  /** People this window has seen signed in: the command log names them by id. */
-  users: KnownUsers;
 }
 
-const initialBoard: BoardState = { sent: {}, dismissed: [], users: {} };
+const initialBoard: BoardState = { sent: {}, dismissed: [] };
 
 export const operationsBoardSlice = createSlice({
   name: 'operationsBoard',
@@ -47,19 +44,8 @@ export const operationsBoardSlice = createSlice({
     refusalDismissed(s, a: PayloadAction<string>) {
       if (!s.dismissed.includes(a.payload)) s.dismissed = [...s.dismissed, a.payload].slice(-200);
     },
-    knownUsersLoaded(s, a: PayloadAction<KnownUsers>) {
-      s.users = { ...a.payload, ...s.users };
-    },
   },
   extraReducers: (b) => {
-    b.addCase(snapshotLoaded, (s, a) => {
-      const u = a.payload.user;
-      if (u) s.users[u.id] = { username: u.username, displayName: u.displayName };
-    });
-    b.addCase(changesApplied, (s, a) => {
-      const u = a.payload.connection?.user;
-      if (u && !s.users[u.id]) s.users[u.id] = { username: u.username, displayName: u.displayName };
-    });
     b.addCase(sendCommand.fulfilled, (s, a) => {
       if (!a.meta.arg.type.startsWith('operation.')) return;
       const id = a.meta.arg.payload.operationId;
@@ -68,4 +54,4 @@ export const operationsBoardSlice = createSlice({
   },
 });
 
-export const { refusalDismissed, knownUsersLoaded } = operationsBoardSlice.actions;
+export const { refusalDismissed } = operationsBoardSlice.actions;
