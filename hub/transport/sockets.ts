@@ -203,6 +203,8 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
     });
 
     s.on('disconnect', () => release(s.id));
+    // A frame the parser cannot read ends the connection (socket.io closes it); say why.
+    s.on('error', (e: Error) => log(`closed ${d.user.username}'s connection: ${e.message.slice(0, 120)}`));
 
     // Commands are answered after their group commit (see HubCore.applyBatch).
     s.on(SOCKET.command, (...args: unknown[]) => {
