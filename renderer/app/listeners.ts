@@ -8,8 +8,8 @@ import type { LinkageBridge } from '../../shared/bridge/contract';
 import type { Case } from '../../shared/protocol/entities';
 import { loadCaseDetail } from '../features/case/slice';
 import { flashed, searchHitsReceived, searchTextChanged } from '../features/queue/slice';
-import { layoutChanged, settingsChanged } from '../features/settings/slice';
-import { changesApplied } from './actions';
+import { layoutChanged, settingsChanged, settingsSaved } from '../features/settings/slice';
+import { changesApplied, snapshotLoaded } from './actions';
 import { resync } from './sync';
 import type { AppDispatch, RootState } from './store';
 
@@ -26,6 +26,16 @@ export const FRESH_MS = 10 * 60_000;
 export const FLASH_MS = 8_000;
 const SEARCH_DEBOUNCE_MS = 250;
 const SETTINGS_DEBOUNCE_MS = 500;
+/** After a snapshot, the cases are frozen later and in chunks (features/cases/slice.ts). */
+const FREEZE_AFTER_MS = 1000;
+const FREEZE_CHUNK = 2000;
+
+/** Object.freeze, deep, stopping at what is frozen already (as Immer's autofreeze does). */
+export function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
 
 /** New reports of urgent or high urgency in a batch, that this window had not seen before. */
 export function newAlarms(batchCases: readonly Case[], known: Readonly<Record<string, Case | undefined>>, now: number): Case[] {
@@ -33,6 +43,19 @@ export function newAlarms(batchCases: readonly Case[], known: Readonly<Record<st
 }
 
 export function addListeners(startListening: StartListening, bridge: LinkageBridge, effects: Effects): void {
+  startListening({
+    actionCreator: snapshotLoaded,
+    effect: async (action, api) => {
+      api.cancelActiveListeners(); // a newer snapshot's cases are the ones in the state
+      const cases = action.payload.cases;
+      await api.delay(FREEZE_AFTER_MS);
+      for (let i = 0; i < cases.length; i += FREEZE_CHUNK) {
+        if (i > 0) await api.delay(0);
+        for (const c of cases.slice(i, i + FREEZE_CHUNK)) deepFreeze(c);
+      }
+    },
+  });
+
   startListening({
     actionCreator: changesApplied,
     effect: (action, api) => {
@@ -81,8 +104,12 @@ export function addListeners(startListening: StartListening, bridge: LinkageBrid
       api.cancelActiveListeners(); // dragging a splitter saves once, when it stops
       await api.delay(SETTINGS_DEBOUNCE_MS);
       const { language, theme, soundMuted, presets, layout } = api.getState().settings;
+      const sent = { language, theme, soundMuted, presets, layout };
       try {
-        await bridge.setSettings({ language, theme, soundMuted, presets, layout });
+        const stored = await bridge.setSettings(sent);
+        const now = api.getState().settings;
+        const changedMeanwhile = JSON.stringify(sent) !== JSON.stringify({ language: now.language, theme: now.theme, soundMuted: now.soundMuted, presets: now.presets, layout: now.layout });
+        api.dispatch(settingsSaved({ settings: stored, changedMeanwhile }));
       } catch {
         // Kept in the window; the next change tries again. Nothing the officer must act on.
       }

@@ -110,6 +110,11 @@ export const SettingsSchema = z.object({
   layout: z.record(z.string(), z.number()).default({}),
   /** Video-wall layouts by wall name; a wall without an entry uses its built-in default. */
   walls: WallsSchema.default({}).optional(),
+  /**
+   * Counts saves; set by the store, never by a window. A window ignores settings older than
+   * those it has (an echo of its own earlier save must not undo a later change).
+   */
+  rev: z.number().int().nonnegative().optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -10,6 +10,7 @@ import { makeStore } from '../../renderer/app/store';
 import { sendCommand } from '../../renderer/features/outbox/slice';
 import { selectRefusals } from '../../renderer/features/outbox/selectors';
 import { flashed, searchHitsReceived, searchTextChanged } from '../../renderer/features/queue/slice';
+import { settingsChanged } from '../../renderer/features/settings/slice';
 
 const T0 = Date.parse('2026-11-25T09:00:00+08:00');
 
@@ -191,5 +192,33 @@ describe('renderer change batches', () => {
       aCase('c6', { urgency: 'high' }),
     ];
     expect(newAlarms(list, known, now).map((c) => c.id)).toEqual(['c2', 'c6']);
+  });
+});
+
+describe('settings changed here are not undone by echoes of earlier saves', () => {
+  it('keeps the latest local choice when the echo of the previous save arrives late', async () => {
+    const saves: Array<(v: unknown) => void> = [];
+    let rev = 1;
+    const store = makeStore(fakeBridge({
+      setSettings: (p) => new Promise((resolve) => saves.push(() => resolve({ ...snapshot().settings, ...p, rev: ++rev }))),
+    }));
+    store.dispatch(snapshotLoaded(snapshot({ settings: { ...snapshot().settings, rev: 1 } })));
+    store.dispatch(settingsChanged({ language: 'en' }));
+    await vi.waitFor(() => expect(saves.length).toBe(1), { timeout: 3000 });
+    saves[0]!(null); // stored as rev 2
+    await vi.waitFor(() => expect(store.getState().settings.rev).toBe(2));
+    // The officer switches back; the echo of the first save (rev 2) arrives only now.
+    store.dispatch(settingsChanged({ language: 'zh-CN' }));
+    store.dispatch(changesApplied(batch({ settings: { ...snapshot().settings, language: 'en', rev: 2 } })));
+    expect(store.getState().settings.language).toBe('zh-CN');
+    await vi.waitFor(() => expect(saves.length).toBe(2), { timeout: 3000 });
+    saves[1]!(null); // rev 3
+    await vi.waitFor(() => expect(store.getState().settings.rev).toBe(3));
+    // An older snapshot (read before the save) does not undo it either; a newer change from another window does apply.
+    store.dispatch(snapshotLoaded(snapshot({ settings: { ...snapshot().settings, language: 'en', rev: 2 } })));
+    expect(store.getState().settings.language).toBe('zh-CN');
+    store.dispatch(changesApplied(batch({ settings: { ...snapshot().settings, language: 'zh-CN', theme: 'light', rev: 4 } })));
+    expect(store.getState().settings).toMatchObject({ theme: 'light', rev: 4 });
+    expect(store.getState().settings.unsaved).toBeFalsy();
   });
 });

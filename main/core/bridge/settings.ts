@@ -29,7 +29,7 @@ export class SettingsStore {
 
   patch(patch: Partial<Settings>): Promise<Settings> {
     const run = async (): Promise<Settings> => {
-      const next = SettingsSchema.parse({ ...this.current, ...patch });
+      const next = SettingsSchema.parse({ ...this.current, ...patch, rev: (this.current.rev ?? 0) + 1 });
       await fs.mkdir(path.dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.${++this.writes}.tmp`;
       await fs.writeFile(tmp, JSON.stringify(next, null, 2));
