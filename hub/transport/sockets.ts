@@ -203,8 +203,13 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
     });
 
     s.on('disconnect', () => release(s.id));
-    // A frame the parser cannot read ends the connection (socket.io closes it); say why.
-    s.on('error', (e: Error) => log(`closed ${d.user.username}'s connection: ${e.message.slice(0, 120)}`));
+    // A frame the parser cannot read ends the connection (socket.io closes it); say why. A client
+    // can send an event named "error" too, with anything in it (fuzz finding: it crashed the hub
+    // through this very handler), so nothing is assumed about the argument.
+    s.on('error', (e: unknown) => {
+      const why = e instanceof Error ? e.message : typeof e === 'string' ? e : 'an "error" event from the client';
+      log(`error on ${d.user.username}'s connection: ${why.slice(0, 120)}`);
+    });
 
     // Commands are answered after their group commit (see HubCore.applyBatch).
     s.on(SOCKET.command, (...args: unknown[]) => {

@@ -51,3 +51,12 @@ it('answers an unknown event that asks for an answer, and keeps the connection',
   expect(c.socket.connected).toBe(true);
   expect((await ask(SOCKET.whoami)).ok).toBe(true);
 });
+
+it('survives a client that sends an event named "error", with or without data', async () => {
+  c.socket.emit('error');
+  c.socket.emit('error', undefined);
+  c.socket.emit('error', { message: 42 });
+  c.socket.emit('error', 'text', () => undefined);
+  expect((await ask(SOCKET.whoami)).ok).toBe(true);
+  expect((await fetch(`${hub.url}/api/health`)).ok).toBe(true);
+});
