@@ -112,8 +112,16 @@ export interface ExactlyOnceReport {
  *  - answer ≠ the hub's kept answer              → mismatched
  *  - refused, but an audit entry exists          → mismatched (applied while the officer was told no)
  */
+function auditCounts(hubDb: Database.Database): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const [id, n] of hubDb.prepare('SELECT command_id, COUNT(*) FROM audit WHERE command_id IS NOT NULL GROUP BY command_id').raw(true).all() as Array<[string, number]>) counts.set(id, n);
+  return counts;
+}
+
 export function exactlyOnce(hubDb: Database.Database, cores: Array<{ username: string; enqueued: Iterable<string>; outbox: OutboxContents }>): ExactlyOnceReport {
-  const audit = hubDb.prepare('SELECT COUNT(*) AS n FROM audit WHERE command_id = ?').pluck();
+  // One pass over the audit (it has no index on command_id: a query per action scanned it 33,000 times).
+  const applied = auditCounts(hubDb);
+  const audit = { get: (id: string) => applied.get(id) ?? 0 };
   const kept = hubDb.prepare('SELECT result FROM commands WHERE command_id = ?').pluck();
   const r: ExactlyOnceReport = { actions: 0, acknowledged: 0, applied: 0, refused: {}, lost: 0, duplicated: 0, mismatched: 0, examples: [] };
   const note = (s: string): void => {
@@ -161,7 +169,9 @@ export function exactlyOnce(hubDb: Database.Database, cores: Array<{ username: s
 
 /** Commands sent straight to the hub (load drivers) that were acknowledged: each applied exactly once. */
 export function driverExactlyOnce(hubDb: Database.Database, acked: ReadonlyMap<string, CommandResult>): { checked: number; lost: number; duplicated: number; examples: string[] } {
-  const audit = hubDb.prepare('SELECT COUNT(*) AS n FROM audit WHERE command_id = ?').pluck();
+  // One pass over the audit (it has no index on command_id: a query per action scanned it 33,000 times).
+  const applied = auditCounts(hubDb);
+  const audit = { get: (id: string) => applied.get(id) ?? 0 };
   const out = { checked: 0, lost: 0, duplicated: 0, examples: [] as string[] };
   for (const [id, res] of acked) {
     if (!res.ok) continue;
