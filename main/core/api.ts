@@ -6,7 +6,7 @@
 import type { Case, CommandType } from '../../shared/protocol';
 import type { History, HistoryRange } from '../../shared/bridge/contract';
 import type { StatisticsQuery, StatisticsResult } from '../../shared/bridge/statistics';
-import type { Answer, CaseDetail, ChangeBatch, Checksum, CommandAccepted, ConnectionState, CoreSnapshot, PendingCommand } from './model';
+import type { Answer, CaseDetail, ChangeBatch, Checksum, CommandAccepted, ConnectionState, CoreSnapshot, CoreSnapshotWire, PendingCommand } from './model';
 
 export interface CoreApi {
   /** Starts syncing with the hub and sending the outbox. */
@@ -15,6 +15,8 @@ export interface CoreApi {
   stop(): Promise<void>;
   /** Everything a window needs to draw from scratch. */
   snapshot(): Promise<CoreSnapshot>;
+  /** The same with the cases as one JSON array text, for a shell that sends text on (browser mode; issue 5). */
+  snapshotWire?(): Promise<CoreSnapshotWire>;
   /** Coalesced change batches (at most one per frame); returns the unsubscribe. */
   onChanges(listener: (batch: ChangeBatch) => void): () => void;
   /** Validates and durably queues an officer's action; resolves once it is on disk. */

@@ -15,7 +15,7 @@ import { ChangeCoalescer } from './changes';
 import {
   CommandArgsSchema, CoreOptionsSchema, IdArgSchema, SearchArgsSchema,
   type Answer, type CaseDetail, type ChangeBatch, type Checksum, type CommandAccepted, type ConnectionState,
-  type CoreOptions, type CoreSnapshot, type PendingCommand,
+  type CoreOptions, type CoreSnapshot, type CoreSnapshotWire, type PendingCommand,
 } from './model';
 import { OutboxSender, type SenderHooks } from './outbox/sender';
 import { OutboxStore } from './outbox/store';
@@ -181,9 +181,15 @@ export class Core implements CoreApi {
   }
 
   async snapshot(): Promise<CoreSnapshot> {
+    const { casesJson, ...rest } = await this.snapshotWire();
+    return { ...rest, cases: JSON.parse(casesJson) as CoreSnapshot['cases'] };
+  }
+
+  /** The snapshot with the cases as one JSON array text (what crosses the process host; issue 5). */
+  async snapshotWire(): Promise<CoreSnapshotWire> {
     this.assertOpen();
     return {
-      cases: this.replica.cases(),
+      casesJson: this.replica.casesJson(),
       units: this.replica.units(),
       cameras: this.replica.cameras(),
       operations: this.replica.operations(),

@@ -36,6 +36,31 @@ export const CoreSnapshotSchema = z.object({
 });
 export type CoreSnapshot = z.infer<typeof CoreSnapshotSchema>;
 
+/**
+ * The snapshot as it crosses the process host: the cases as one JSON array text (the replica's
+ * rows spliced), the rest as objects checked in full. See `casesFromJson` for the cases' check.
+ */
+export const CoreSnapshotWireSchema = CoreSnapshotSchema.omit({ cases: true }).extend({
+  casesJson: z.string().refine((t) => t.startsWith('[') && t.endsWith(']'), { message: 'not a JSON array' }),
+});
+export type CoreSnapshotWire = z.infer<typeof CoreSnapshotWireSchema>;
+
+/**
+ * The cases of a wire snapshot as objects. They come from our own core process, which checked
+ * each one (zod) when it entered the replica: here a structural check only — an array of objects
+ * with an id, a version and a status — not a deep re-validation of 20,000 cases (issue 5).
+ */
+export function casesFromJson(text: string): CoreSnapshot['cases'] {
+  const cases = JSON.parse(text) as unknown;
+  if (!Array.isArray(cases)) throw new Error('the cases are not an array');
+  for (const c of cases as Array<Record<string, unknown> | null>) {
+    if (typeof c !== 'object' || c === null || typeof c.id !== 'string' || typeof c.version !== 'number' || typeof c.status !== 'string') {
+      throw new Error('a case without an id, a version or a status');
+    }
+  }
+  return cases as CoreSnapshot['cases'];
+}
+
 export const CoreOptionsSchema = z
   .object({
     /** Folder of this workstation's files; each user gets a folder of their own inside. */

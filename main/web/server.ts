@@ -142,7 +142,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningWeb
         return;
       }
       const { id, call, args } = parsed.data;
-      void opts.session.call(call, args).then((result) => send(ws, { kind: 'reply', id, result }));
+      // The reply is spliced as text: the snapshot's cases arrive from the core as JSON text (issue 5).
+      void opts.session.callJson(call, args).then((result) => {
+        if (ws.readyState === ws.OPEN) ws.send(`{"kind":"reply","id":${id},"result":${result}}`);
+      });
     });
   });
 

@@ -104,6 +104,34 @@ describe('browser-mode server', () => {
   });
 });
 
+describe('the snapshot over the bridge', () => {
+  it('carries the cases spliced as the core\'s JSON text, the same as the parsed snapshot', async () => {
+    const ws = await bridge(`?token=${app.server.token}`, app.server.url);
+    const reported = await ask(ws, 1, 'command', ['case.report', {
+      source: 'hotline', categoryCode: '06013', urgency: 'normal', point: [121.38, 31.11], address: '闵行区某路1号', description: 'splice', attachments: [],
+    }, null]);
+    expect(reported).toMatchObject({ result: { ok: true } });
+    type Snap = { cases: Array<{ id: string }>; units: unknown[]; settings: unknown; user: unknown };
+    let direct: Snap | null = null;
+    for (let t = 0; t < 20_000 && !direct?.cases.length; t += 100) {
+      const r = await app.session.call('snapshot', []);
+      if (r.ok) direct = r.value as Snap;
+      if (!direct?.cases.length) await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(direct?.cases.length).toBeGreaterThan(0);
+    const snap = await ask(ws, 2, 'snapshot', []);
+    expect(snap.kind === 'reply' && snap.result.ok).toBe(true);
+    if (snap.kind !== 'reply' || !snap.result.ok) return;
+    const value = snap.result.value as Snap;
+    expect(Object.keys(value).sort()).toEqual(Object.keys(direct!).sort());
+    expect(value.cases).toEqual(direct!.cases);
+    expect(value.units).toEqual(direct!.units);
+    expect(value.settings).toEqual(direct!.settings);
+    expect(value.user).toEqual(direct!.user);
+    ws.close();
+  });
+});
+
 describe('browser-mode server under hostile frames', () => {
   it('drops a client that sends invalid UTF-8 or an oversized frame, and keeps serving', async () => {
     for (const bad of [Buffer.from([0xff, 0xfe, 0xfd]), Buffer.alloc(2 * 1024 * 1024, 0x61)]) {

@@ -76,6 +76,26 @@ export class Session {
     }
   }
 
+  /**
+   * The same gate as `call`, answering with the result's JSON text: a shell that sends text
+   * (browser mode) gets the snapshot's cases spliced in as the core's JSON text, never parsed
+   * and re-encoded in this process (issue 5). Every other call is `call`, stringified.
+   */
+  async callJson(name: unknown, args: unknown): Promise<string> {
+    if (name === 'snapshot' && this.core?.snapshotWire && validateCall(name, args).ok) {
+      try {
+        const { casesJson, ...rest } = await this.snapshotWire();
+        const head = JSON.stringify({ ok: true, value: { ...rest, cases: [] } });
+        // `"cases":[]` is the value's first key (see snapshotWire): the spliced text goes there.
+        const at = head.indexOf('"cases":[]');
+        return head.slice(0, at + 8) + casesJson + head.slice(at + 10);
+      } catch (e) {
+        return JSON.stringify({ ok: false, error: toErrorInfo(e) });
+      }
+    }
+    return JSON.stringify(await this.call(name, args));
+  }
+
   private requireCore(): CoreApi {
     if (!this.core) throw new DomainError('unauthenticated', 'not signed in');
     return this.core;
@@ -98,8 +118,12 @@ export class Session {
     }
   }
 
+  private async currentSettings(): Promise<Settings> {
+    return this.settings?.get() ?? (await SettingsStore.open(path.join(this.opts.dataDir, 'settings-default.json'))).get();
+  }
+
   async snapshot(): Promise<Snapshot> {
-    const settings = this.settings?.get() ?? (await SettingsStore.open(path.join(this.opts.dataDir, 'settings-default.json'))).get();
+    const settings = await this.currentSettings();
     if (!this.core) {
       return {
         user: null, cases: [], units: [], cameras: [], positions: [], pending: [], answers: [], settings,
@@ -108,6 +132,16 @@ export class Session {
     }
     const [snap, answers] = await Promise.all([this.core.snapshot(), this.core.answers(50)]);
     return { ...snap, user: snap.connection.user ?? this.user, answers, settings };
+  }
+
+  /** `snapshot` with the cases left as the core's JSON text; `cases` comes first in the value's keys. */
+  private async snapshotWire(): Promise<Omit<Snapshot, 'cases'> & { cases: []; casesJson: string }> {
+    const core = this.core;
+    if (!core?.snapshotWire) throw new DomainError('unauthenticated', 'not signed in');
+    const settings = await this.currentSettings();
+    const [snap, answers] = await Promise.all([core.snapshotWire(), core.answers(50)]);
+    const { casesJson, ...rest } = snap;
+    return { cases: [], ...rest, user: snap.connection.user ?? this.user, answers, settings, casesJson };
   }
 
   private async setSettings(patch: Partial<Settings>): Promise<Settings> {

@@ -13,8 +13,8 @@ import type { StatisticsQuery, StatisticsResult } from '../../../shared/bridge/s
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../../shared/domain/errors';
 import type { CoreApi, CoreMethod } from '../api';
 import {
-  CoreOptionsSchema, type Answer, type CaseDetail, type ChangeBatch, type Checksum, type CommandAccepted,
-  type ConnectionState, type CoreOptionsInput, type CoreSnapshot, type PendingCommand,
+  casesFromJson, CoreOptionsSchema, type Answer, type CaseDetail, type ChangeBatch, type Checksum, type CommandAccepted,
+  type ConnectionState, type CoreOptionsInput, type CoreSnapshot, type CoreSnapshotWire, type PendingCommand,
 } from '../model';
 import { FAULT_ENV, HostMessageSchema, METHOD_RESULTS, type HostRequest, type MethodArgs, type MethodResult } from './protocol';
 
@@ -162,7 +162,17 @@ export class CoreClient implements CoreApi {
     }
   }
 
-  snapshot(): Promise<CoreSnapshot> {
+  /** The cases cross as one JSON text and get a structural check here (model.ts casesFromJson). */
+  async snapshot(): Promise<CoreSnapshot> {
+    const { casesJson, ...rest } = await this.call('snapshot', []);
+    try {
+      return { ...rest, cases: casesFromJson(casesJson) };
+    } catch (e) {
+      throw new DomainError('internal', `core answered snapshot with unexpected cases: ${(e as Error).message.slice(0, 300)}`);
+    }
+  }
+
+  snapshotWire(): Promise<CoreSnapshotWire> {
     return this.call('snapshot', []);
   }
 

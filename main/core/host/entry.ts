@@ -56,7 +56,7 @@ async function handle(req: HostRequest): Promise<unknown> {
   switch (req.method) {
     case 'start': args(METHOD_ARGS.start, req.args); await c.start(); return null;
     case 'stop': args(METHOD_ARGS.stop, req.args); await c.stop(); return null;
-    case 'snapshot': args(METHOD_ARGS.snapshot, req.args); return c.snapshot();
+    case 'snapshot': args(METHOD_ARGS.snapshot, req.args); return c.snapshotWire();
     case 'command': { const [t, p, v] = args(METHOD_ARGS.command, req.args); return c.command(t, p, v); }
     case 'search': { const [q, n] = args(METHOD_ARGS.search, req.args); return c.search(q, n ?? undefined); }
     case 'caseDetail': { const [id] = args(METHOD_ARGS.caseDetail, req.args); return c.caseDetail(id); }

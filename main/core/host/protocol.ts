@@ -10,7 +10,7 @@ import { StatisticsQuerySchema, StatisticsResultSchema } from '../../../shared/b
 import { CORE_METHODS, type CoreMethod } from '../api';
 import {
   AnswerSchema, CaseDetailSchema, ChangeBatchSchema, ChecksumSchema, CommandAcceptedSchema, CommandArgsSchema,
-  ConnectionStateSchema, CoreSnapshotSchema, IdArgSchema, PendingCommandSchema,
+  ConnectionStateSchema, CoreSnapshotWireSchema, IdArgSchema, PendingCommandSchema,
 } from '../model';
 
 const RequestId = z.number().int().nonnegative();
@@ -34,7 +34,8 @@ export const METHOD_ARGS = {
 export const METHOD_RESULTS = {
   start: z.null(),
   stop: z.null(),
-  snapshot: CoreSnapshotSchema,
+  /** The cases as one JSON text (model.ts CoreSnapshotWire); CoreClient makes a CoreSnapshot of it. */
+  snapshot: CoreSnapshotWireSchema,
   command: CommandAcceptedSchema,
   search: z.array(CaseSchema),
   caseDetail: CaseDetailSchema.nullable(),

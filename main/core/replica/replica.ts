@@ -301,6 +301,15 @@ export class Replica {
     return (this.st.allCases.all() as string[]).map((j) => JSON.parse(j) as Case);
   }
 
+  /**
+   * The same cases as one JSON array text, spliced from the stored rows (each is the
+   * JSON.stringify of a case checked when it entered the replica): no parse here, and one string
+   * crosses the process host instead of 20,000 objects (issue 5).
+   */
+  casesJson(): string {
+    return '[' + (this.st.allCases.all() as string[]).join(',') + ']';
+  }
+
   units(): Unit[] {
     return (this.st.allUnits.all() as string[]).map((j) => JSON.parse(j) as Unit);
   }
