@@ -10,13 +10,15 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { RunningHub } from '../../hub/server';
-import { Core, userFolder } from '../../main/core/core';
+import { userFolder } from '../../main/core/core';
+import { CoreClient } from '../../main/core/host/client';
 import { PASSWORD, pointIn, report, testHub, tmpDir, userClient, XINZHUANG, type Client } from './helpers/hub';
 
 let root: string;
 let hub: RunningHub;
 let reporter: Client;
-let core: Core;
+let core: CoreClient;
+const exits: string[] = [];
 const errors: unknown[] = [];
 const onError = (e: unknown) => errors.push(e);
 
@@ -45,7 +47,10 @@ async function until(check: () => Promise<boolean>, ms: number): Promise<boolean
 
 it('a locked replica drops the link instead of ending the core, and catches up once free', async () => {
   const dataDir = path.join(root, 'app');
-  core = await Core.open({ dataDir, hubUrl: hub.url, username: 'watcher', password: PASSWORD, ackTimeoutMs: 1500 }, { reconnect: { delayMs: 50, delayMaxMs: 300, randomization: 0.5 } });
+  // The core in its own process, as in the app: better-sqlite3 waits for a lock synchronously
+  // (busy_timeout), which would also stall a hub in the same process.
+  core = await CoreClient.spawn({ dataDir, hubUrl: hub.url, username: 'watcher', password: PASSWORD, ackTimeoutMs: 1500 });
+  core.onExit((code, signal) => exits.push(`${code ?? signal}`));
   await core.start();
   expect(await until(async () => (await core.connection()).state === 'online', 10_000)).toBe(true);
 
@@ -79,4 +84,5 @@ it('a locked replica drops the link instead of ending the core, and catches up o
   const snap = await core.snapshot();
   expect(snap.cases.filter((c) => c.description.startsWith('锁定期间')).length).toBe(3);
   expect(errors).toEqual([]);
+  expect(exits).toEqual([]); // the core process lived through it
 }, 60_000);
