@@ -23,10 +23,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { startHub } from '../hub/server';
 import { startBrowserApp } from '../main/web/app';
+import { launchChromium } from './chromium';
 import { percentile, withBudget, type Figure } from './figures';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -35,18 +36,6 @@ const LOADS = 3;
 const REPEATS = 8;
 const FIRST_RENDER_BUDGET_MS = 1500;
 const FILTER_BUDGET_MS = 100;
-
-/** The UI tests' choice (bench/ may not import test/): $CHROME_PATH, a system Chromium, else @sparticuz/chromium's. */
-async function launchChromium(): Promise<Browser> {
-  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
-  const executablePath = process.env.CHROME_PATH ?? system ?? (await (await import('@sparticuz/chromium')).default.executablePath());
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
-  });
-}
 
 /** 20,000 reports through the hub's command path, spread over the subdistricts, sources, classes. */
 export function seed(hub: Awaited<ReturnType<typeof startHub>>): number {

@@ -12,9 +12,10 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import type { Figure } from './figures';
+import { launchChromium } from './chromium';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CASES = 50_000;
@@ -40,18 +41,6 @@ function serve(dir: string): Promise<{ url: string; close(): Promise<void> }> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () => new Promise<void>((r) => server.close(() => r())),
   })));
-}
-
-/** Same choice as the UI tests: $CHROME_PATH, a system Chromium, else @sparticuz/chromium's. */
-async function launch(): Promise<Browser> {
-  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => fs.existsSync(p));
-  const executablePath = process.env.CHROME_PATH ?? system ?? (await (await import('@sparticuz/chromium')).default.executablePath());
-  return chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
-  });
 }
 
 interface Stats { fps: number; p50: number; p95: number; renders: number; longTaskMs: number; unitFeaturesPerS: number }
@@ -94,7 +83,7 @@ export async function benchMap(): Promise<Figure[]> {
     build: { outDir: out, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 5000 },
   });
   const server = await serve(out);
-  const browser = await launch();
+  const browser = await launchChromium();
   try {
     const ours = await run(browser, server.url, 'ours');
     const naive = await run(browser, server.url, 'naive');
