@@ -17,6 +17,7 @@ import { FACT_COLUMNS, rowValues } from '../hub/stats/rows';
 import { DEFAULT_WEIGHTS, runningDeadline, type CaseFact } from '../shared/domain/assessment';
 import { parseCatalog } from '../shared/domain/catalog';
 import type { Case, HubEvent } from '../shared/protocol';
+import { mulberry32 } from '../hub/simulator/random';
 import { withBudget, type Figure } from './figures';
 
 const CASES = Number(process.env.BENCH_STATS_CASES ?? 1_000_000);
@@ -31,17 +32,8 @@ const SOURCES = ['hotline', 'hotline', 'hotline', 'patrol', 'patrol', 'video', '
 /** Reports by hour of day (a believable day: quiet nights, busy mornings). */
 const HOURLY = [1, 1, 1, 1, 1, 2, 4, 7, 10, 11, 11, 10, 8, 9, 10, 10, 9, 8, 6, 5, 4, 3, 2, 1];
 
-/** Deterministic (mulberry32), so every run builds the same history. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic (the simulator's mulberry32), so every run builds the same history. */
+const rng = mulberry32;
 
 function generate(core: HubCore): { rows: number; ms: number } {
   const r = rng(12345);

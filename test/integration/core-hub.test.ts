@@ -18,21 +18,11 @@ import { Core, userFolder } from '../../main/core/core';
 import { CoreClient } from '../../main/core/host/client';
 import { checksumOf, type Checksum } from '../../main/core/replica/checksum';
 import type { CoreApi } from '../../main/core/api';
+import { mulberry32 } from '../../hub/simulator/random';
 import { CutProxy, FAST_RECONNECT, tick, until } from './helpers/proxy';
 
 // ---- helpers ------------------------------------------------------------------------------
 
-/** Deterministic randomness: a failing run can be repeated with its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PASSWORD = randomBytes(12).toString('base64url');
 const FAST = FAST_RECONNECT;
