@@ -541,3 +541,23 @@ export function assess(facts: readonly CaseFact[], opts: { from: number; to: num
   }
   return new Map([...tallies].map(([k, g]) => [k, finishFigures(g.t, opts.weights ?? DEFAULT_WEIGHTS, g.overdue)]));
 }
+
+// ─────────────────────── live figures from case states ───────────────────────
+
+/**
+ * 按期结案率 of a period from the cases as they are now, for the live panels (wall KPIs, the
+ * console's top bar): the assessment's due cohort — cases whose handling deadline in force falls
+ * in [from, to) — and of them those closed with their final resolution in time. The same
+ * definition as the hub's `onTimeClosure` (test/integration/wall-consistency.test.ts checks the
+ * two agree); `rate` is null while nothing is due in the period.
+ */
+export function onTimeClosureOfCases(cases: Iterable<Case>, from: number, to: number): { due: number; closedOnTime: number; rate: number | null } {
+  let due = 0;
+  let closedOnTime = 0;
+  for (const c of cases) {
+    if (c.handlingDue === null || c.handlingDue < from || c.handlingDue >= to) continue;
+    due++;
+    if (c.closedAt !== null && (c.resolvedAt ?? c.closedAt) <= c.handlingDue) closedOnTime++;
+  }
+  return { due, closedOnTime, rate: due ? closedOnTime / due : null };
+}

@@ -152,7 +152,8 @@ describe('wall figures', () => {
       aCase('c', { status: 'closed', reportedAt: T0 - 30 * HOUR, registeredAt: T0 - 30 * HOUR, dispatchedAt: T0 - 29 * HOUR, resolvedAt: T0 + 30 * MIN, closedAt: T0 + 40 * MIN, handlingDue: T0 + HOUR }),
       aCase('d', { status: 'closed', reportedAt: T0, closedAt: T0 + 50 * MIN, resolvedAt: T0 + 45 * MIN, handlingDue: T0 + 20 * MIN }),
     ], now);
-    expect(s).toMatchObject({ reported: 3, registered: 1, dispatched: 1, closed: 2, onTime: 0.5, open: 2, overdue: 2 });
+    // 按期结案率: due today b (open), c (closed in time), d (resolved late) → 1 of 3.
+    expect(s).toMatchObject({ reported: 3, registered: 1, dispatched: 1, closed: 2, onTime: 1 / 3, open: 2, overdue: 2 });
     expect(s.overdueByDepartment).toEqual([[CENTER_BUCKET, 1], ['greening', 1]]);
     expect(s.overdueBySubdistrict).toEqual([['310112101', 1], ['310112102', 1]]);
     expect(s.sources).toEqual([['hotline', 2], ['patrol', 1]]);

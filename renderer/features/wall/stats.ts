@@ -1,9 +1,10 @@
 /**
  * The wall's figures, in one pass over the cases: today's flow (reported, registered,
- * dispatched, closed, on-time rate), what is open and overdue now, where the overdue cases sit
+ * dispatched, closed, 按期结案率 as the assessment defines it), what is open and overdue now, where the overdue cases sit
  * (department, subdistrict), today's sources and reports per hour. Pure: tested in Node.
  */
 import { createSelector } from '@reduxjs/toolkit';
+import { onTimeClosureOfCases } from '../../../shared/domain/assessment';
 import { isOpen } from '../../../shared/domain/lifecycle';
 import { SOURCES, type Case, type Source } from '../../../shared/protocol/entities';
 import type { RootState } from '../../app/store';
@@ -18,7 +19,7 @@ export interface WallStats {
   registered: number;
   dispatched: number;
   closed: number;
-  /** Share of today's closures closed within the handling deadline; null: none closed yet. */
+  /** 按期结案率 of today, the assessment's definition (onTimeClosureOfCases); null: nothing due today. */
   onTime: number | null;
   open: number;
   overdue: number;
@@ -30,11 +31,12 @@ export interface WallStats {
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const desc = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
 
 export function computeWallStats(cases: readonly Case[], now: number): WallStats {
   const day = dayStartAt(now);
-  let reported = 0, registered = 0, dispatched = 0, closed = 0, onTime = 0, open = 0, overdue = 0;
+  let reported = 0, registered = 0, dispatched = 0, closed = 0, open = 0, overdue = 0;
   const byDept = new Map<string, number>();
   const bySub = new Map<string, number>();
   const bySource = new Map<Source, number>();
@@ -48,10 +50,7 @@ export function computeWallStats(cases: readonly Case[], now: number): WallStats
     }
     if (c.registeredAt !== null && c.registeredAt >= day) registered += 1;
     if (c.dispatchedAt !== null && c.dispatchedAt >= day) dispatched += 1;
-    if (c.status === 'closed' && c.closedAt !== null && c.closedAt >= day) {
-      closed += 1;
-      if (c.handlingDue === null || (c.resolvedAt ?? c.closedAt) <= c.handlingDue) onTime += 1;
-    }
+    if (c.status === 'closed' && c.closedAt !== null && c.closedAt >= day) closed += 1;
     if (!isOpen(c.status)) continue;
     open += 1;
     if (timelinessAt(c, now) !== 'overdue') continue;
@@ -61,7 +60,7 @@ export function computeWallStats(cases: readonly Case[], now: number): WallStats
     for (const o of owners) byDept.set(o, (byDept.get(o) ?? 0) + 1);
   }
   return {
-    reported, registered, dispatched, closed, onTime: closed ? onTime / closed : null, open, overdue,
+    reported, registered, dispatched, closed, onTime: onTimeClosureOfCases(cases, day, day + DAY_MS).rate, open, overdue,
     overdueByDepartment: [...byDept].sort(desc),
     overdueBySubdistrict: [...bySub].sort(desc),
     sources: SOURCES.map((s) => [s, bySource.get(s) ?? 0] as [Source, number]).filter(([, n]) => n > 0),
