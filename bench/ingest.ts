@@ -14,7 +14,7 @@
  *   a group commit of many changes counts from its start) to the moment the case is in the
  *   store. `…sent` is the rate offered, `…delivered` the rate that reached the store.
  * - `ingest.hotline.records`: the hotline endpoint with one request of 1,000 orders (each
- *   record is its own transaction in the hub, so this is bound by the disk's fsync).
+ *   record its own savepoint, 25 records per group commit: one fsync per slice).
  * - `catchup.*`: a core that was in step goes offline; the hub takes 100,000 events; the core
  *   starts again: the time from its connect until its replica is at the hub's head.
  */

@@ -1,12 +1,12 @@
 /**
  * Batch semantics shared by every source endpoint. Each record becomes one `case.report`
- * command (one transaction in the hub), so a batch is never half-applied record by record: a
+ * command, applied all-or-nothing on its own (a savepoint within the slice's group commit): a
  * bad record is reported with its line and reason and the others are still taken.
  */
 import type { HubCore } from '../core';
 import type { Actor } from '../../shared/domain/roles';
 import { DomainError, type ErrorCode } from '../../shared/domain/errors';
-import type { Attachment, LngLat, Source, Urgency } from '../../shared/protocol';
+import type { Attachment, CommandResult, LngLat, Source, Urgency } from '../../shared/protocol';
 import { sourceCommandId, uuidFromHash } from './ids';
 
 /** The report as an adapter builds it; the runner adds source and externalRef. */
@@ -72,48 +72,77 @@ function answered(core: HubCore, commandId: string): boolean {
   return core.db.prepare('SELECT 1 FROM commands WHERE command_id = ?').get(commandId) !== undefined;
 }
 
-/** Records applied between two turns of the event loop, so sockets stay live during a big batch. */
+/**
+ * Records applied per group commit: one transaction (one fsync) for the slice, each command in
+ * its own savepoint, so a refused record still leaves the others applied; between slices the
+ * event loop turns, so sockets stay live during a big batch.
+ */
 const SLICE = 25;
+
+/** A command of the slice and what to record once its answer is known. */
+interface Pending { command: { commandId: string; type: string; payload: unknown; expectedVersion: null }; settle: (r: CommandResult) => void }
 
 export async function ingest(core: HubCore, source: Source, records: Iterable<{ line: number; draft: () => Draft }>, out: IngestResult): Promise<IngestResult> {
   const actor = sourceActor(source);
-  let n = 0;
+  // Results are recorded in record order: immediate ones wait behind the slice's commands.
+  let steps: Array<Pending | (() => void)> = [];
+  const flush = () => {
+    const pending = steps.filter((s): s is Pending => typeof s !== 'function');
+    const results = core.applyBatch(pending.map((p) => ({ actor, raw: p.command })));
+    let k = 0;
+    for (const s of steps) if (typeof s === 'function') s(); else s.settle(results[k++]!);
+    steps = [];
+  };
+  const inSlice = new Set<string>();
   for (const { line, draft } of records) {
-    if (++n % SLICE === 0) await new Promise<void>((r) => setImmediate(r));
+    if (steps.length === SLICE) {
+      flush();
+      inSlice.clear();
+      await new Promise<void>((r) => setImmediate(r));
+    }
     let d: Draft;
     try {
       d = draft();
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      out.rejected.push({ line, code: e.code, message: e.message });
+      steps.push(() => out.rejected.push({ line, code: e.code, message: e.message }));
       continue;
     }
     switch (d.kind) {
       case 'skip':
-        out.skipped.push({ line, ...(d.ref ? { externalRef: d.ref } : {}), reason: d.reason });
+        steps.push(() => out.skipped.push({ line, ...(d.ref ? { externalRef: d.ref } : {}), reason: d.reason }));
         break;
       case 'reject':
-        out.rejected.push({ line, ...(d.ref ? { externalRef: d.ref } : {}), code: d.code, message: d.message });
+        steps.push(() => out.rejected.push({ line, ...(d.ref ? { externalRef: d.ref } : {}), code: d.code, message: d.message }));
         break;
       case 'advisory':
-        (out.advisories ??= []).push({ line, ...d.advisory });
+        steps.push(() => (out.advisories ??= []).push({ line, ...d.advisory }));
         break;
       case 'note': {
         const commandId = uuidFromHash('linkage-source-note', source, d.ref, d.caseId, d.text);
-        const r = core.apply(actor, { commandId, type: 'case.comment', payload: { caseId: d.caseId, text: d.text }, expectedVersion: null });
-        if (r.ok) out.skipped.push({ line, externalRef: d.ref, reason: d.reason, caseId: d.caseId });
-        else out.rejected.push({ line, externalRef: d.ref, code: r.error.code, message: r.error.message, caseId: d.caseId });
+        steps.push({
+          command: { commandId, type: 'case.comment', payload: { caseId: d.caseId, text: d.text }, expectedVersion: null },
+          settle: (r) => {
+            if (r.ok) out.skipped.push({ line, externalRef: d.ref, reason: d.reason, caseId: d.caseId });
+            else out.rejected.push({ line, externalRef: d.ref, code: r.error.code, message: r.error.message, caseId: d.caseId });
+          },
+        });
         break;
       }
       case 'report':
-        report(core, actor, source, line, d.ref, d.report, out);
+        steps.push(report(core, source, line, d.ref, d.report, out, inSlice));
         break;
     }
   }
+  flush();
   return out;
 }
 
-function report(core: HubCore, actor: Actor, source: Source, line: number, ref: string, r: ReportDraft, out: IngestResult): void {
+/**
+ * `inSlice`: command ids already in this slice, uncommitted — the same record twice in one
+ * request is a duplicate the second time, as it would be in the next request.
+ */
+function report(core: HubCore, source: Source, line: number, ref: string, r: ReportDraft, out: IngestResult, inSlice: Set<string>): Pending | (() => void) {
   const externalRef = externalRefOf(source, ref);
   // Fixed key order: the command id hashes this object.
   const payload = {
@@ -122,7 +151,7 @@ function report(core: HubCore, actor: Actor, source: Source, line: number, ref: 
     ...(r.reportedAt !== undefined ? { reportedAt: r.reportedAt } : {}),
   };
   const commandId = sourceCommandId(source, externalRef, payload);
-  const repeat = answered(core, commandId);
+  const repeat = inSlice.has(commandId) || answered(core, commandId);
   if (!repeat) {
     // Refusals the hub keeps are repeated forever under their commandId; a category or point
     // the district's data does not know yet is checked here first, so it is not kept.
@@ -131,15 +160,19 @@ function report(core: HubCore, actor: Actor, source: Source, line: number, ref: 
       core.rules.locate(r.point);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      out.rejected.push({ line, externalRef: ref, code: e.code, message: e.message });
-      return;
+      return () => out.rejected.push({ line, externalRef: ref, code: e.code, message: e.message });
     }
   }
-  const result = core.apply(actor, { commandId, type: 'case.report', payload, expectedVersion: null });
-  if (result.ok) {
-    (repeat ? out.duplicates : out.accepted).push({ line, externalRef: ref, caseId: result.entityId });
-    return;
-  }
-  const caseId = result.error.code === 'conflict' ? caseByExternalRef(core, externalRef) : null;
-  out.rejected.push({ line, externalRef: ref, code: result.error.code, message: result.error.message, ...(caseId ? { caseId } : {}) });
+  inSlice.add(commandId);
+  return {
+    command: { commandId, type: 'case.report', payload, expectedVersion: null },
+    settle: (result) => {
+      if (result.ok) {
+        (repeat ? out.duplicates : out.accepted).push({ line, externalRef: ref, caseId: result.entityId });
+        return;
+      }
+      const caseId = result.error.code === 'conflict' ? caseByExternalRef(core, externalRef) : null;
+      out.rejected.push({ line, externalRef: ref, code: result.error.code, message: result.error.message, ...(caseId ? { caseId } : {}) });
+    },
+  };
 }

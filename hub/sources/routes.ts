@@ -28,7 +28,7 @@ import { decideCap, NotCapError, readCap } from './cap';
 
 /** Bodies larger than this are refused before parsing (413). */
 export const SOURCE_BODY_LIMIT: Record<'json' | 'csv' | 'xml', number> = { json: 2 * 1024 * 1024, csv: 5 * 1024 * 1024, xml: 1024 * 1024 };
-/** Records per request: each is its own transaction, so a batch must stay short. */
+/** Records per request: a request is answered only when all of them are committed, so it stays short. */
 export const MAX_RECORDS = 1000;
 
 const MEDIA: Record<'json' | 'csv' | 'xml', { accept: RegExp; name: string }> = {

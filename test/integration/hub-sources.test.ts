@@ -201,6 +201,18 @@ describe('12345 hotline (JSON)', () => {
     expect(res.accepted).toHaveLength(1);
     expect(res.duplicates).toEqual([{ line: 2, externalRef: 'HL-0100', caseId: res.accepted[0]!.caseId }]);
   });
+  it('a long batch is committed in slices and answered in record order, refusals in between', async () => {
+    const before = caseCount();
+    const records = Array.from({ length: 80 }, (_, i) => (i % 9 === 4 ? order(`HL-2${i}`, { category: '99999' }) : i % 13 === 7 ? order('HL-0001', { content: `变了 ${i}` }) : order(`HL-2${i}`)));
+    const res = (await postJson('hotline', records)).body;
+    const expected = { unknown: [] as number[], conflict: [] as number[], accepted: [] as number[] };
+    records.forEach((_, i) => (i % 9 === 4 ? expected.unknown : i % 13 === 7 ? expected.conflict : expected.accepted).push(i + 1));
+    expect(res.accepted.map((a) => a.line)).toEqual(expected.accepted);
+    expect(res.rejected.map((r) => r.line)).toEqual([...expected.unknown, ...expected.conflict].sort((a, b) => a - b));
+    expect(res.rejected.filter((r) => r.code === 'conflict').map((r) => r.line)).toEqual(expected.conflict);
+    expect(res.rejected.filter((r) => r.code === 'conflict').every((r) => r.caseId === first.accepted[0]!.caseId)).toBe(true);
+    expect(caseCount()).toBe(before + expected.accepted.length);
+  });
 });
 
 describe('12345 hotline (CSV)', () => {
