@@ -10,13 +10,15 @@
  * Software GL (SwiftShader on GPU-less walls and VMs) pays for every repaint in CPU, so nothing
  * repaints while nothing visible changes: the loop sleeps when no unit glides and no pulse
  * runs; the pulse rings only the newest few urgent cases and breathes in short bursts (on
- * arrival, then briefly every half minute), resting as a steady ring in between; a fix that
- * moves its unit less than a pixel at the current zoom is held until it adds up (or the view
- * zooms); only units in view and far enough to see glide; cases are re-judged only when their
+ * arrival, then briefly every half minute), resting as a steady ring in between; unit fixes are
+ * batched and judged at the current zoom and view (unit-motion.ts, motion-policy.ts): less than a
+ * pixel or out of view → held until it adds up or the view moves, a pixel or two → a slow batch
+ * seconds apart, only units in view moving visibly per frame glide, and the animation slows down
+ * when the map's frames take long; cases are re-judged only when their
  * object changed or the clock passed one of their deadlines; the heat map's and choropleth's
  * data are kept up only while shown.
  */
-import { AttributionControl, Map as MaplibreMap, NavigationControl, type GeoJSONSource, type GeoJSONSourceDiff, type LayerSpecification, type MapGeoJSONFeature, type MapMouseEvent } from 'maplibre-gl';
+import { AttributionControl, Map as MaplibreMap, NavigationControl, type GeoJSONSource, type GeoJSONSourceDiff, type LayerSpecification, type MapGeoJSONFeature } from 'maplibre-gl';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { District } from '../../../shared/bridge/contract';
 import type { Camera, Case, LngLat, Position, Unit } from '../../../shared/protocol/entities';
@@ -24,17 +26,19 @@ import { choroplethStates, changedStates, countFeatures, type ChoroplethMetric, 
 import { communityLabels, EMPTY_DISTRICT, readDistrict, subdistrictLabels, type MapDistrict } from './district-data';
 import { CaseFeatureCache, caseOnMap, casesOnMap, cameraFeature, pulsingIds, unitFeature, type CameraProps, type CaseProps, type MapFeature, type Rejudge, type UnitProps } from './features';
 import { FeatureStore } from './feature-store';
-import { formatKm, inScreenBox } from './geo';
+import { formatKm } from './geo';
 import { HEADING_ICON_ID, HEADING_ICON_PIXEL_RATIO, headingIcon } from './heading-icon';
 import { resolveTranslator, type MapLang, type MapTranslate } from './labels';
-import { buildLayers, PULSE_REST } from './layers';
+import { buildLayers } from './layers';
 import { MeasureTool } from './measure';
-import { headingDelta, MotionTracker } from './motion';
+import { UnitMotion } from './unit-motion';
+import { CasePulse } from './pulse';
+import { MapPointer } from './pointer';
 import { buildPlaces, findPlaces, type Place } from './places';
 import { applyLayerChanges } from './style-apply';
-import { buildStyle, DEFAULT_GROUPS, HIT_LAYERS, SRC, type LayerGroup, type MapVariant, type SourceId } from './style';
+import { buildStyle, DEFAULT_GROUPS, SRC, type LayerGroup, type MapVariant, type SourceId } from './style';
 import { CJK_CSS_FAMILIES, type MapTheme } from './theme';
-import { BoxSelect, type ScreenPoint } from './box-select';
+import { BoxSelect } from './box-select';
 import { configureMaplibreWorker } from './worker';
 import { probeWebGL } from './webgl';
 
@@ -82,33 +86,6 @@ function publish(): void {
 
 /** Overdue and "new urgent" change with time alone: re-judge the cases this often. */
 const CLOCK_REFRESH_MS = 30_000;
-/** Pulse repaint cap: a breathing ring needs no 60 fps, and software GL on walls is slow. */
-const PULSE_FRAME_MS = 50;
-/** A new case to pulse breathes this long; then the ring rests, with a short reminder at every clock refresh. */
-const PULSE_BURST_MS = 8_000;
-const PULSE_REMINDER_MS = 2_500;
-/** A fix that moves its unit less than this on screen, and turns it less than this, waits (it adds up). */
-const MIN_MOVE_PX = 1;
-const MIN_TURN_DEG = 10;
-/** Shorter moves than this jump: a glide nobody can see is a repaint per frame for nothing. */
-const GLIDE_MIN_PX = 3;
-/** Beyond this many units gliding at once, the rest jump (a typhoon's every unit on the move). */
-const MAX_GLIDING = 1_000;
-const LOW_POWER_MAX_GLIDING = 200;
-/**
- * In software GL a repaint of a 1080p map costs tens of milliseconds of CPU (seconds on a busy
- * box), so fixes are taken in at most every 2 s there: units move in steps a little later, and
- * the wall stays responsive. With a GPU, every frame.
- */
-const LOW_POWER_FIX_EVERY_MS = 2_000;
-/** Frames slower than this (moving average): the machine cannot afford glides; units are placed. */
-const SLOW_FRAME_MS = 120;
-/** In software GL (SwiftShader on GPU-less walls) every repaint is CPU work: animate at ~5-10 fps. */
-const LOW_POWER_PULSE_FRAME_MS = 200;
-const LOW_POWER_MOTION_FRAME_MS = 100;
-const PULSE_PERIOD_MS = 1600;
-/** Unit glide updates: 30 per second look smooth and halve the worker's load against 60. */
-const MOTION_FRAME_MS = 33;
 /**
  * `idle` never fires while something animates, so animations wait for the first one; if fixes
  * arrive too fast for the map ever to settle, readiness falls back to the first fully loaded render.
@@ -156,13 +133,13 @@ export class DistrictMapView {
   private readonly cameraStore = new FeatureStore<CameraProps, Point>();
   private choropleth = new Map<string, ChoroplethState>();
 
-  private readonly motion = new MotionTracker();
-  private readonly lastFix = new Map<string, Position>();
-  private readonly pendingFixes = new Map<string, Position>();
+  /** Which position fixes are drawn when (unit-motion.ts); the loop below animates them. */
+  private readonly motion: UnitMotion;
 
   private selectedCaseId: string | null = null;
   private selectedUnitId: string | null = null;
-  private hover: { source: SourceId; id: string } | null = null;
+  /** Clicks, hover and box selection (pointer.ts). */
+  private readonly pointer: MapPointer;
   private followId: string | null = null;
   /** Once someone aimed the camera (focus, search, follow, a drag), the district no longer re-fits itself. */
   private aimed = false;
@@ -173,28 +150,12 @@ export class DistrictMapView {
   private ready = false;
   private destroyed = false;
   private frame: number | null = null;
-  private lastPulse = 0;
-  private lastMotion = 0;
-  /** Ids of the cases pulsing (the newest few fresh urgent ones); `pulseUntil`: end of the current burst. */
-  private pulsing = new Set<string>();
-  /** The latest report time among the cases that pulsed: a newer one is an arrival. */
-  private pulseNewestAt = -Infinity;
-  private pulseUntil = 0;
-  /** The pulse layer shows its steady ring (its style values), not a burst's frame. */
-  private pulseResting = true;
-  private readonly maxGliding: number;
-  private readonly fixEveryMs: number;
-  private fixesTakenAt = -Infinity;
-  private fixTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Moving average of the gap between the loop's consecutive frames, and the last frame's time. */
-  private frameGap = 0;
-  private lastFrameAt = -Infinity;
+  /** The breathing ring around the newest urgent cases (pulse.ts). */
+  private readonly pulse: CasePulse;
   private readonly lowPower: boolean;
   private readonly clock: ReturnType<typeof setInterval>;
   private restoreTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly reduceMotion: boolean;
-  private readonly pulseFrameMs: number;
-  private readonly motionFrameMs: number;
 
   constructor(opts: DistrictMapViewOptions) {
     configureMaplibreWorker();
@@ -209,12 +170,29 @@ export class DistrictMapView {
     this.visible = { ...DEFAULT_GROUPS[opts.variant], ...opts.visible };
     this.reduceMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
     const lowPower = opts.lowPower ?? probeWebGL().software;
-    this.pulseFrameMs = lowPower ? LOW_POWER_PULSE_FRAME_MS : PULSE_FRAME_MS;
-    this.motionFrameMs = lowPower ? LOW_POWER_MOTION_FRAME_MS : MOTION_FRAME_MS;
-    this.maxGliding = lowPower ? LOW_POWER_MAX_GLIDING : MAX_GLIDING;
-    this.fixEveryMs = lowPower ? LOW_POWER_FIX_EVERY_MS : 0;
     this.lowPower = lowPower;
+    this.pointer = new MapPointer({
+      map: () => this.map,
+      styleReady: () => this.styleReady,
+      visible: () => this.visible,
+      callbacks: () => this.callbacks,
+      measuring: () => this.measure.active,
+      measureClick: (at) => {
+        const km = this.measure.click(at);
+        this.drawMeasure();
+        this.callbacks.onMeasure?.(km);
+      },
+      setState: (source, id, state) => this.setState(source, id, state),
+      casesSource: () => this.source(SRC.cases),
+      casesShown: () => this.casesRaw.filter((c) => caseOnMap(c) || c.id === this.selectedCaseId),
+    });
     this.map = this.createMap();
+    this.motion = new UnitMotion(
+      // The current map: a lost WebGL context may rebuild it.
+      { map: () => this.map, canAnimate: () => this.ready && this.styleReady && this.replayAt === null, kick: () => this.kick() },
+      lowPower,
+    );
+    this.pulse = new CasePulse({ map: () => this.map, styleReady: () => this.styleReady, kick: () => this.kick(), frameMs: (base) => this.motion.frameMs(base) }, this.variant, lowPower);
     this.clock = setInterval(() => this.refreshClock(), CLOCK_REFRESH_MS);
     liveViews.push(this);
     publish();
@@ -251,9 +229,9 @@ export class DistrictMapView {
     });
     map.on('load', this.onLoad);
     map.once('idle', this.onFirstIdle);
-    map.on('click', this.onClick);
-    map.on('mousemove', this.onMouseMove);
-    map.on('mouseout', this.clearHover);
+    map.on('click', this.pointer.onClick);
+    map.on('mousemove', this.pointer.onMouseMove);
+    map.on('mouseout', this.pointer.clearHover);
     map.on('dragstart', this.stopFollowOnUserMove);
     map.on('wheel', this.stopFollowOnUserMove);
     map.on('moveend', this.onMoveEnd);
@@ -263,7 +241,7 @@ export class DistrictMapView {
     map.on('error', (e) => {
       if (++this.errors <= 20) console.warn('[map]', e.error?.message ?? e);
     });
-    this.boxSelect = new BoxSelect(map, this.onBox);
+    this.boxSelect = new BoxSelect(map, this.pointer.onBox);
     this.boxSelect.enabled = !!this.callbacks.onBoxSelect;
     return map;
   }
@@ -274,7 +252,7 @@ export class DistrictMapView {
     clearInterval(this.clock);
     if (this.restoreTimer) clearTimeout(this.restoreTimer);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
-    if (this.fixTimer) clearTimeout(this.fixTimer);
+    this.motion.destroy();
     this.boxSelect?.destroy();
     this.map.remove();
     delete this.container.dataset.mapReady;
@@ -377,7 +355,7 @@ export class DistrictMapView {
       console.warn('[map] removing the lost map failed', e);
     }
     this.styleReady = false;
-    this.hover = null;
+    this.pointer.reset();
     try {
       this.map = this.createMap([lng, lat], zoom);
       this.attribution = null;
@@ -418,7 +396,7 @@ export class DistrictMapView {
     this.drawMeasure();
     this.choropleth = new Map();
     this.renderChoropleth();
-    this.pulseResting = true; // a fresh style has the pulse layer at rest
+    this.pulse.styleLoaded();
     if (this.selectedCaseId) this.setState(SRC.cases, this.selectedCaseId, { selected: true });
     if (this.selectedUnitId) this.setState(SRC.units, this.selectedUnitId, { selected: true });
     this.kick();
@@ -489,7 +467,7 @@ export class DistrictMapView {
     else this.heatStale = true;
     let newest = -Infinity;
     for (const c of shown) if (pulsing.has(c.id) && c.reportedAt > newest) newest = c.reportedAt;
-    this.setPulsing(pulsing, newest);
+    this.pulse.set(pulsing, newest, this.replayAt !== null);
     if (diff) this.renderChoropleth();
   }
 
@@ -505,25 +483,7 @@ export class DistrictMapView {
   private refreshClock(): void {
     if (this.replayAt !== null) return; // the replay moves its own clock
     if (this.casesRaw.length) this.renderCases('due');
-    if (this.pulsing.size) this.burst(PULSE_REMINDER_MS);
-  }
-
-  /**
-   * A case that arrived (reported later than any that pulsed before) starts a burst; the set
-   * itself drives the layer's filter. A filter change that only brings older fresh cases into
-   * view does not: a burst repaints the whole map for seconds, which in software GL held the
-   * queue's next paint back by about a second (bench/console.ts). In a replay, new ids do.
-   */
-  private setPulsing(ids: Set<string>, newestReportedAt: number): void {
-    const fresh = this.replayAt !== null ? [...ids].some((id) => !this.pulsing.has(id)) : newestReportedAt > this.pulseNewestAt;
-    if (this.replayAt === null && newestReportedAt > this.pulseNewestAt) this.pulseNewestAt = newestReportedAt;
-    this.pulsing = ids;
-    if (fresh) this.burst(PULSE_BURST_MS);
-  }
-
-  private burst(ms: number): void {
-    this.pulseUntil = Math.max(this.pulseUntil, performance.now() + ms);
-    this.kick();
+    this.pulse.remind();
   }
 
   /**
@@ -536,7 +496,7 @@ export class DistrictMapView {
     const back = at === null || this.replayAt === null || at < this.replayAt;
     this.replayAt = at;
     this.now = at === null ? this.liveNow : () => at;
-    if (back) this.motion.forgetTimes(); // the fixes that follow may be older than those drawn
+    this.motion.clockChanged(back); // the fixes that follow may be older than those drawn
     if (this.casesRaw.length) this.renderCases(back ? 'all' : 'due');
   }
 
@@ -545,14 +505,10 @@ export class DistrictMapView {
     this.unitsRaw = units;
     this.units.clear();
     for (const u of units) this.units.set(u.id, u);
-    this.motion.retain(new Set(this.units.keys()));
+    // Fixes that came before their unit did: those units are placed with the next frame.
+    const queued = this.motion.setUnits(new Set(this.units.keys()));
     this.update(SRC.units, this.unitStore.replace(units.map((u) => unitFeature(u, this.motion.pose(u.id)))));
-    // Fixes that came before their unit did: place those units now.
-    for (const u of units) {
-      const fix = this.lastFix.get(u.id);
-      if (fix && !this.motion.pose(u.id)) this.pendingFixes.set(u.id, fix);
-    }
-    if (this.pendingFixes.size) this.kick();
+    if (queued) this.kick();
   }
 
   setCameras(cameras: readonly Camera[]): void {
@@ -563,12 +519,7 @@ export class DistrictMapView {
 
   /** Latest fixes by unit id. Only changed ones are queued; the frame loop applies them. */
   setPositions(positions: Readonly<Record<string, Position>>): void {
-    for (const p of Object.values(positions)) {
-      if (this.lastFix.get(p.id) === p) continue;
-      this.lastFix.set(p.id, p);
-      this.pendingFixes.set(p.id, p);
-    }
-    if (this.pendingFixes.size) this.kick();
+    if (this.motion.setPositions(positions)) this.kick();
   }
 
   /** An operation's area (polygon), or null to clear it. */
@@ -588,14 +539,7 @@ export class DistrictMapView {
     this.frame = null;
     if (this.destroyed) return;
     const now = performance.now();
-    // Consecutive frames of the loop tell what a frame costs here.
-    if (now - this.lastFrameAt < 1000) this.frameGap = this.frameGap * 0.8 + (now - this.lastFrameAt) * 0.2;
-    else if (now - this.lastFrameAt > 30_000) this.frameGap = 0; // long rest: give glides another try
-    this.lastFrameAt = now;
-    if (this.pendingFixes.size) this.maybeTakeFixes(now);
-    const due = now - this.lastMotion >= this.motionFrameMs || !this.ready;
-    if (due) this.lastMotion = now;
-    const moved = due ? this.motion.step(now) : new Map<string, never>();
+    const moved = this.motion.frame(now, !this.ready);
     if (moved.size) {
       const features = [...moved.keys()].flatMap((id) => {
         const u = this.units.get(id);
@@ -606,112 +550,15 @@ export class DistrictMapView {
     const followed = this.followId ? moved.get(this.followId) : undefined;
     // Not while a flight is under way (the fly to the unit when following starts).
     if (followed && !this.map.isMoving()) this.map.jumpTo({ center: followed.point });
-    const pulsing = this.animatePulse(t);
-    // `!due`: a skipped frame may hold a tween's last step, so one more frame is owed. Nothing
-    // moving, nothing queued, no burst: no next frame, and the map rests.
-    if ((!due && this.motion.activeCount > 0) || this.motion.moving(now) || (this.pendingFixes.size && !this.fixTimer) || pulsing) this.kick();
+    const pulsing = this.pulse.animate(t, this.visible.cases && this.styleReady && this.ready && !this.reduceMotion);
+    // Nothing moving, nothing queued, no burst: no next frame, and the map rests.
+    if (this.motion.wantsFrame(now) || pulsing) this.kick();
   };
-
-  /** Takes the queued fixes now, or (software GL) once the interval since the last take has passed. */
-  private maybeTakeFixes(now: number): void {
-    const wait = this.fixesTakenAt + this.fixEveryMs - now;
-    if (wait <= 0 || !this.ready || this.replayAt !== null) {
-      this.fixesTakenAt = now;
-      this.takeFixes(now);
-      return;
-    }
-    this.fixTimer ??= setTimeout(() => {
-      this.fixTimer = null;
-      this.kick();
-    }, wait);
-  }
-
-  /**
-   * Hands the queued fixes to the tracker, each judged at the current zoom: too small to see →
-   * held (it stays the unit's latest fix and is judged again with the next one or after a zoom);
-   * far enough, in view and while few units glide → glides; otherwise placed at once.
-   */
-  private takeFixes(now: number): void {
-    // Before the first idle, fixes are placed without gliding (nothing to watch yet).
-    if (!this.ready || !this.styleReady || this.replayAt !== null) {
-      this.motion.push(this.pendingFixes.values(), now, false);
-      this.pendingFixes.clear();
-      return;
-    }
-    const { lat } = this.map.getCenter();
-    const pxPerDeg = (512 * 2 ** this.map.getZoom()) / 360;
-    const pxPerDegLat = pxPerDeg / Math.max(0.2, Math.cos((lat * Math.PI) / 180));
-    const b = this.map.getBounds();
-    const padLng = (b.getEast() - b.getWest()) * 0.1;
-    const padLat = (b.getNorth() - b.getSouth()) * 0.1;
-    const inView = (p: LngLat) => p[0] >= b.getWest() - padLng && p[0] <= b.getEast() + padLng && p[1] >= b.getSouth() - padLat && p[1] <= b.getNorth() + padLat;
-    const glide: Position[] = [];
-    const place: Position[] = [];
-    let gliding = this.motion.activeCount;
-    const slow = this.frameGap > SLOW_FRAME_MS;
-    for (const p of this.pendingFixes.values()) {
-      const drawn = this.motion.pose(p.id);
-      if (!drawn) {
-        place.push(p);
-        continue;
-      }
-      const px = Math.hypot((p.point[0] - drawn.point[0]) * pxPerDeg, (p.point[1] - drawn.point[1]) * pxPerDegLat);
-      const moving = this.motion.isMoving(p.id, now);
-      if (!moving && px < MIN_MOVE_PX && headingDelta(drawn.heading, p.heading) < MIN_TURN_DEG) continue;
-      if (px >= GLIDE_MIN_PX && !slow && (moving || gliding < this.maxGliding) && (inView(drawn.point) || inView(p.point))) {
-        if (!moving) gliding++;
-        glide.push(p);
-      } else place.push(p);
-    }
-    this.pendingFixes.clear();
-    this.motion.push(glide, now);
-    this.motion.push(place, now, false);
-  }
 
   /** After a pan or zoom, fixes held as too small to see may be visible now (or in view). */
   private onMoveEnd = (): void => {
-    let queued = false;
-    for (const [id, fix] of this.lastFix) {
-      const drawn = this.motion.pose(id);
-      if (drawn && (drawn.point[0] !== fix.point[0] || drawn.point[1] !== fix.point[1] || drawn.heading !== fix.heading) && !this.motion.isMoving(id, performance.now())) {
-        this.pendingFixes.set(id, fix);
-        queued = true;
-      }
-    }
-    if (queued) this.kick();
+    if (this.motion.viewChanged()) this.kick();
   };
-
-  /**
-   * Breathing ring around the newest urgent cases, in bursts; between them (and when the user
-   * asked for less motion) the ring rests, drawn once and not repainted.
-   */
-  private animatePulse(t: number): boolean {
-    const on = this.pulsing.size > 0 && this.visible.cases && this.styleReady && this.ready && !this.reduceMotion;
-    if (!on || performance.now() >= this.pulseUntil) {
-      this.restPulse();
-      return false;
-    }
-    if (t - this.lastPulse < this.pulseFrameMs) return true;
-    this.lastPulse = t;
-    const phase = (t % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
-    const scale = this.pulseScale();
-    this.map.setPaintProperty('cases-pulse', 'circle-radius', (10 + 20 * phase) * scale);
-    this.map.setPaintProperty('cases-pulse', 'circle-opacity', 0.6 * (1 - phase));
-    this.pulseResting = false;
-    return true;
-  }
-
-  private pulseScale(): number {
-    return this.variant === 'wall' ? 1.6 : this.variant === 'mini' ? 0.8 : 1;
-  }
-
-  /** The style's own values (layers.ts), so a restyle and a rest agree. */
-  private restPulse(): void {
-    if (this.pulseResting || !this.styleReady || !this.map.getLayer('cases-pulse')) return;
-    this.pulseResting = true;
-    this.map.setPaintProperty('cases-pulse', 'circle-radius', PULSE_REST.radius * this.pulseScale());
-    this.map.setPaintProperty('cases-pulse', 'circle-opacity', PULSE_REST.opacity);
-  }
 
   // ---- selection, hover, clicks -----------------------------------------------------------
 
@@ -737,83 +584,6 @@ export class DistrictMapView {
     if (box) this.map.boxZoom.disable();
     else this.map.boxZoom.enable();
   }
-
-  /** Hit layers of visible groups only: a hidden layer must not swallow clicks. */
-  private hitLayers(): string[] {
-    const ids: string[] = [];
-    if (this.visible.units) ids.push(HIT_LAYERS.unit);
-    if (this.visible.cases) ids.push(HIT_LAYERS.case, HIT_LAYERS.cluster);
-    if (this.visible.cameras) ids.push(HIT_LAYERS.camera);
-    return ids.filter((id) => this.map.getLayer(id));
-  }
-
-  /** Topmost feature near the pointer; a few pixels of slack for fingers on touch consoles. */
-  private hit(e: MapMouseEvent): MapGeoJSONFeature | undefined {
-    if (!this.styleReady) return undefined;
-    const { x, y } = e.point;
-    const layers = this.hitLayers();
-    return layers.length ? this.map.queryRenderedFeatures([[x - 5, y - 5], [x + 5, y + 5]], { layers })[0] : undefined;
-  }
-
-  private onClick = (e: MapMouseEvent): void => {
-    if (this.measure.active) {
-      const km = this.measure.click([e.lngLat.lng, e.lngLat.lat]);
-      this.drawMeasure();
-      this.callbacks.onMeasure?.(km);
-      return;
-    }
-    const f = this.hit(e);
-    if (!f) return;
-    const id = f.properties?.id as string | undefined;
-    switch (f.layer.id) {
-      case HIT_LAYERS.cluster:
-        void this.zoomIntoCluster(f);
-        break;
-      case HIT_LAYERS.case:
-        if (id) this.callbacks.onSelectCase?.(id);
-        break;
-      case HIT_LAYERS.unit:
-        if (id) this.callbacks.onSelectUnit?.(id);
-        break;
-      case HIT_LAYERS.camera:
-        if (id) this.callbacks.onSelectCamera?.(id);
-        break;
-    }
-  };
-
-  private async zoomIntoCluster(f: MapGeoJSONFeature): Promise<void> {
-    const clusterId = f.properties?.cluster_id as number | undefined;
-    const src = this.source(SRC.cases);
-    if (clusterId === undefined || !src || f.geometry.type !== 'Point') return;
-    const zoom = await src.getClusterExpansionZoom(clusterId);
-    const [lng, lat] = f.geometry.coordinates as [number, number];
-    this.map.easeTo({ center: [lng, lat], zoom: Math.min(zoom, 18) });
-  }
-
-  private onMouseMove = (e: MapMouseEvent): void => {
-    if (this.measure.active) return;
-    const f = this.hit(e);
-    const id = f?.properties?.id as string | undefined;
-    const source = f?.source as SourceId | undefined;
-    this.map.getCanvas().style.cursor = f ? 'pointer' : '';
-    if (this.hover && (this.hover.id !== id || this.hover.source !== source)) this.clearHover();
-    if (id && source && !this.hover) {
-      this.hover = { source, id };
-      this.setState(source, id, { hover: true });
-    }
-  };
-
-  private clearHover = (): void => {
-    if (this.hover) this.setState(this.hover.source, this.hover.id, { hover: false });
-    this.hover = null;
-  };
-
-  private onBox = (a: ScreenPoint, b: ScreenPoint): void => {
-    if (!this.visible.cases) return this.callbacks.onBoxSelect?.([]);
-    // Projected from the data, not queried from tiles: clustered cases count too.
-    const ids = this.casesRaw.filter((c) => (caseOnMap(c) || c.id === this.selectedCaseId) && inScreenBox(this.map.project(c.point), a, b)).map((c) => c.id);
-    this.callbacks.onBoxSelect?.(ids);
-  };
 
   // ---- tools -----------------------------------------------------------------------------
 
@@ -930,8 +700,7 @@ export class DistrictMapView {
   private restyle(change: () => void): void {
     change();
     this.syncLayers();
-    this.lastPulse = 0;
-    this.pulseResting = false; // whatever the new layer holds, set the rest (or the burst) again
+    this.pulse.restyled();
     this.kick();
   }
 
@@ -970,7 +739,7 @@ export class DistrictMapView {
 
   /** The cases pulsing now (the newest few fresh urgent ones) and whether a burst is running. */
   pulseState(): { ids: string[]; animating: boolean } {
-    return { ids: [...this.pulsing], animating: !this.pulseResting };
+    return this.pulse.state();
   }
 
   queryRenderedFeatures(...args: Parameters<MaplibreMap['queryRenderedFeatures']>): MapGeoJSONFeature[] {

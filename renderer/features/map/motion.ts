@@ -83,14 +83,19 @@ export class MotionTracker {
         // Not marked drawn: the next `step` reports it, so the view places the unit there.
         this.tweens.set(p.id, { from: to, to, start: now, duration: 0, at: p.at });
       } else {
-        const gap = tween ? p.at - tween.at : this.minMs;
-        const duration = Math.max(this.minMs, Math.min(this.maxMs, Number.isFinite(gap) ? gap : this.minMs));
-        this.tweens.set(p.id, { from, to, start: now, duration, at: p.at });
+        this.tweens.set(p.id, { from, to, start: now, duration: this.glideMs(p), at: p.at });
       }
       this.active.add(p.id);
       started.push(p.id);
     }
     return started;
+  }
+
+  /** How long a glide to this fix would last: the gap since the unit's previous fix, clamped like `push`. */
+  glideMs(p: Position): number {
+    const tween = this.tweens.get(p.id);
+    const gap = tween ? p.at - tween.at : this.minMs;
+    return Math.max(this.minMs, Math.min(this.maxMs, Number.isFinite(gap) ? gap : this.minMs));
   }
 
   /** Accept older fixes again (a replay seeking back, or back to live): the clock of the fixes was reset. */

@@ -240,4 +240,7 @@ function idle(timeoutMs: number): Promise<boolean> {
   });
 }
 
-(window as unknown as { __mapBench: unknown }).__mapBench = { start, startUpdates, stopUpdates, measure, zoomTo, idle, tilesLoaded };
+/** `maplibre()`: the map of either mode, for profiling scripts (gl counters, tracing). */
+const maplibre = () => map;
+
+(window as unknown as { __mapBench: unknown }).__mapBench = { start, startUpdates, stopUpdates, measure, zoomTo, idle, tilesLoaded, maplibre };
