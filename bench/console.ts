@@ -12,12 +12,20 @@
  * - first render: navigation start → the renderer's `console:first-queue-render` mark
  *   (renderer/features/queue/QueuePane.tsx: set once, in the effect after the first commit
  *   whose queue has rows; its detail is the row count, checked to be the 20,000 here). Each
- *   load is a fresh browser context on the already caught-up core ("after start" of the window).
+ *   load is a fresh browser context on the already caught-up core ("after start" of the window),
+ *   with the previous load's window closed first: after start no other console is drawing its
+ *   20,000-case map in the same browser (with one open, the next load took ~0.7 s longer here).
  * - filter change: real input (keyboard on a filter picker, clicks on a chip or a status
  *   counter) → the next paint after it, by the browser's Event Timing API (the interaction's
  *   latency, as INP counts it; 8 ms resolution), the queue's new count checked in the DOM.
  *   Subdistrict, status and source filters on and off, repeated; the budget holds the median,
- *   p90 and max are printed. The map follows a frame later (renderer/features/shell/Panes.tsx).
+ *   p90 and max are printed. The map follows once the filters have stayed put for MAP_SETTLE_MS
+ *   (renderer/features/shell/Panes.tsx): a burst of changes moves it once.
+ *
+ * `BENCH_TRACE=<folder>`: after the measured runs, one more load and one more round of filter
+ * changes are traced (Chrome's devtools timeline with V8 CPU samples, every process: renderer,
+ * GPU, compositor) into `<folder>/console-load.json` and `console-filter.json`, for the
+ * Performance panel or scripts (the figures come from the untraced runs before).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +44,11 @@ const LOADS = 3;
 const REPEATS = 8;
 const FIRST_RENDER_BUDGET_MS = 1500;
 const FILTER_BUDGET_MS = 100;
+const TRACE_DIR = process.env.BENCH_TRACE ?? null;
+const TRACE_CATEGORIES = [
+  'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'blink.user_timing',
+  'disabled-by-default-v8.cpu_profiler', 'loading', 'toplevel', 'blink', 'cc', 'gpu', 'viz', 'benchmark', 'latencyInfo', 'input',
+];
 
 /** 20,000 reports through the hub's command path, spread over the subdistricts, sources, classes. */
 export function seed(hub: Awaited<ReturnType<typeof startHub>>): number {
@@ -151,10 +164,10 @@ export async function benchConsole(): Promise<Figure[]> {
     const loads: Array<{ ms: number; rows: number }> = [];
     let page: Page | null = null;
     for (let i = 0; i < LOADS; i++) {
+      if (page) await page.context().close();
       const r = await firstRender(open);
       if (r.rows !== seeded) throw new Error(`the first queue render had ${r.rows} rows, not ${seeded}`);
       loads.push({ ms: r.ms, rows: r.rows });
-      if (page) await page.context().close();
       page = r.page;
     }
     const p = page!;
@@ -169,8 +182,7 @@ export async function benchConsole(): Promise<Figure[]> {
       await p.keyboard.press('ArrowDown');
     };
     const click = (sel: string) => () => p.locator(sel).first().click();
-    const changes: Change[] = [];
-    for (let i = 0; i < REPEATS; i++) {
+    const round = async (changes: Change[]) => {
       // A subdistrict on (20,000 → about 1/14), then off again with its chip.
       changes.push(await measure(p, pick('filter-subdistrict')));
       changes.push(await measure(p, click('[data-testid="filter-chip"]')));
@@ -180,6 +192,22 @@ export async function benchConsole(): Promise<Figure[]> {
       // A source on and off.
       changes.push(await measure(p, pick('filter-source')));
       changes.push(await measure(p, click('[data-testid="filter-chip"]')));
+    };
+    const changes: Change[] = [];
+    for (let i = 0; i < REPEATS; i++) await round(changes);
+    if (TRACE_DIR) {
+      fs.mkdirSync(TRACE_DIR, { recursive: true });
+      const traced: Change[] = [];
+      await browser.startTracing(undefined, { path: path.join(TRACE_DIR, 'console-filter.json'), categories: TRACE_CATEGORIES });
+      await round(traced);
+      await browser.stopTracing();
+      console.error(`[bench console] traced filter changes (ms): ${traced.map((c) => c.latency).join(' ')}`);
+      await browser.startTracing(undefined, { path: path.join(TRACE_DIR, 'console-load.json'), categories: TRACE_CATEGORIES });
+      const r = await firstRender(open);
+      await r.page.waitForTimeout(1000);
+      await browser.stopTracing();
+      console.error(`[bench console] traced load: first render ${Math.round(r.ms)} ms`);
+      await r.page.context().close();
     }
     const latency = changes.map((c) => c.latency).sort((a, b) => a - b);
     const processing = changes.map((c) => c.processing).sort((a, b) => a - b);

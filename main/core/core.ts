@@ -13,7 +13,7 @@ import { STATISTICS_ANSWERS, StatisticsQuerySchema, statisticsPath, type Statist
 import type { CoreApi } from './api';
 import { ChangeCoalescer } from './changes';
 import {
-  CommandArgsSchema, CoreOptionsSchema, IdArgSchema, SearchArgsSchema,
+  casesFromRowsJson, CommandArgsSchema, CoreOptionsSchema, IdArgSchema, SearchArgsSchema,
   type Answer, type CaseDetail, type ChangeBatch, type Checksum, type CommandAccepted, type ConnectionState,
   type CoreOptions, type CoreSnapshot, type CoreSnapshotWire, type PendingCommand,
 } from './model';
@@ -181,15 +181,15 @@ export class Core implements CoreApi {
   }
 
   async snapshot(): Promise<CoreSnapshot> {
-    const { casesJson, ...rest } = await this.snapshotWire();
-    return { ...rest, cases: JSON.parse(casesJson) as CoreSnapshot['cases'] };
+    const { caseRowsJson, ...rest } = await this.snapshotWire();
+    return { ...rest, cases: casesFromRowsJson(caseRowsJson) };
   }
 
-  /** The snapshot with the cases as one JSON array text (what crosses the process host; issue 5). */
+  /** The snapshot with the cases as the JSON text of their compact rows (what crosses the process host; issue 5). */
   async snapshotWire(): Promise<CoreSnapshotWire> {
     this.assertOpen();
     return {
-      casesJson: this.replica.casesJson(),
+      caseRowsJson: this.replica.caseRowsJson(),
       units: this.replica.units(),
       cameras: this.replica.cameras(),
       operations: this.replica.operations(),

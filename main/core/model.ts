@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CameraSchema, CaseSchema, COMMAND_TYPES, OperationSchema, PersonSchema, PositionSchema, UnitSchema, type CommandType } from '../../shared/protocol';
 import {
-  ChangeBatchSchema as BridgeChangeBatchSchema, ConnectionStateSchema, PendingCommandSchema,
+  ChangeBatchSchema as BridgeChangeBatchSchema, ConnectionStateSchema, decodeCaseRows, PendingCommandSchema,
 } from '../../shared/bridge/contract';
 
 export { ChecksumSchema, type Checksum } from './replica/checksum';
@@ -37,28 +37,23 @@ export const CoreSnapshotSchema = z.object({
 export type CoreSnapshot = z.infer<typeof CoreSnapshotSchema>;
 
 /**
- * The snapshot as it crosses the process host: the cases as one JSON array text (the replica's
- * rows spliced), the rest as objects checked in full. See `casesFromJson` for the cases' check.
+ * The snapshot as it crosses the process host: the cases as one JSON text of their compact wire
+ * form (shared/bridge/contract.ts CaseRows, made by the replica from its stored rows), the rest
+ * as objects checked in full. See `casesFromRowsJson` for the cases' check.
  */
 export const CoreSnapshotWireSchema = CoreSnapshotSchema.omit({ cases: true }).extend({
-  casesJson: z.string().refine((t) => t.startsWith('[') && t.endsWith(']'), { message: 'not a JSON array' }),
+  caseRowsJson: z.string().refine((t) => t.startsWith('{"fields":') && t.endsWith(']}'), { message: 'not the JSON of case rows' }),
 });
 export type CoreSnapshotWire = z.infer<typeof CoreSnapshotWireSchema>;
 
 /**
  * The cases of a wire snapshot as objects. They come from our own core process, which checked
- * each one (zod) when it entered the replica: here a structural check only — an array of objects
- * with an id, a version and a status — not a deep re-validation of 20,000 cases (issue 5).
+ * each one (zod) when it entered the replica: here a structural check only (decodeCaseRows:
+ * rows of the named fields, each case with an id, a version and a status), not a deep
+ * re-validation of 20,000 cases (issue 5).
  */
-export function casesFromJson(text: string): CoreSnapshot['cases'] {
-  const cases = JSON.parse(text) as unknown;
-  if (!Array.isArray(cases)) throw new Error('the cases are not an array');
-  for (const c of cases as Array<Record<string, unknown> | null>) {
-    if (typeof c !== 'object' || c === null || typeof c.id !== 'string' || typeof c.version !== 'number' || typeof c.status !== 'string') {
-      throw new Error('a case without an id, a version or a status');
-    }
-  }
-  return cases as CoreSnapshot['cases'];
+export function casesFromRowsJson(text: string): CoreSnapshot['cases'] {
+  return decodeCaseRows(JSON.parse(text));
 }
 
 export const CoreOptionsSchema = z

@@ -3,7 +3,7 @@
  * WireMessage replies and change pushes in. Pure: the socket comes from a factory, so the
  * protocol is tested in Node without a DOM.
  */
-import type { BridgeCallResult, ChangeBatch, LinkageBridge, WireMessage, WireRequest } from '../../shared/bridge/contract';
+import { snapshotFromWire, type BridgeCallResult, type ChangeBatch, type LinkageBridge, type WireMessage, type WireRequest } from '../../shared/bridge/contract';
 
 /** The part of the browser's WebSocket the client uses. */
 export interface SocketLike {
@@ -149,7 +149,8 @@ export function createWireBridge(options: WireBridgeOptions): WireBridge {
 
   open();
   return {
-    snapshot: () => call('snapshot', []),
+    // The cases come as compact rows (shared/bridge/contract.ts CaseRows): the same Case objects again.
+    snapshot: () => call('snapshot', []).then(snapshotFromWire),
     district: () => call('district', []),
     command: (type, payload, expectedVersion) => call('command', [type, payload, expectedVersion]),
     search: (text) => call('search', [text]),

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { CaseSchema, EventSchema, UnitSchema, type Case, type HubEvent, type Unit } from '../../shared/protocol';
 import { noChanges, Replica } from '../../main/core/replica/replica';
 import { checksumOf } from '../../main/core/replica/checksum';
+import { casesFromRowsJson } from '../../main/core/model';
 
 // Fake data built from the protocol's schemas, so a schema change breaks these tests loudly.
 function makeCase(id: string, version: number, over: Partial<Case> = {}): Case {
@@ -246,5 +247,24 @@ describe('positions', () => {
     const byId = new Map(replica.positions().map((p) => [p.id, p]));
     expect(byId.get('U1')).toEqual({ id: 'U1', point: [121.2, 31.2], heading: 90, speed: 2, at: 20 });
     expect(byId.size).toBe(2);
+  });
+});
+
+describe('the snapshot\'s case rows (issue 5)', () => {
+  it('are made by SQLite from the stored cases: all ASCII, and decoded they equal cases()', () => {
+    const tricky = makeCase('C2', 2, {
+      address: '闵行区 "莘庄" \\ 路\n1号 😀', description: 'line\u2028sep\ttab \u0001', reporter: '张三', externalRef: 'x"y',
+      point: [121.39819818663597, 31.016149397611617], attachments: [{ id: 'a1', name: '照片.jpg', mime: 'image/jpeg', size: 10 }],
+      owners: ['gaj', 'cgzf'], registeredAt: 1_700_000_000_123, dispatchDue: 1_795_619_492_525,
+    });
+    replica.applyEvents([caseEvent(1, makeCase('C1', 1)), caseEvent(2, tricky), caseEvent(3, makeCase('C3', 1))], 3);
+    const text = replica.caseRowsJson();
+    expect(/^[\x00-\x7f]*$/.test(text)).toBe(true);
+    const decoded = casesFromRowsJson(text);
+    expect(decoded).toEqual(replica.cases());
+    expect(decoded.find((c) => c.id === 'C2')).toEqual(tricky);
+    const empty = Replica.open(path.join(dir, 'empty.sqlite'));
+    expect(casesFromRowsJson(empty.caseRowsJson())).toEqual([]);
+    empty.close();
   });
 });

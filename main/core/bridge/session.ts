@@ -11,6 +11,7 @@ import { LoginRequest, type User } from '../../../shared/protocol';
 import { DomainError, toErrorInfo } from '../../../shared/domain/errors';
 import type { CoreApi } from '../api';
 import type { CoreOptionsInput } from '../model';
+import { asciiJson } from '../wire';
 import { loadDistrict } from './district';
 import { SettingsStore } from './settings';
 
@@ -78,17 +79,19 @@ export class Session {
 
   /**
    * The same gate as `call`, answering with the result's JSON text: a shell that sends text
-   * (browser mode) gets the snapshot's cases spliced in as the core's JSON text, never parsed
-   * and re-encoded in this process (issue 5). Every other call is `call`, stringified.
+   * (browser mode) gets the snapshot's cases spliced in as the core's JSON text of their compact
+   * rows (`caseRows`, with `cases` empty: shared/bridge/contract.ts CaseRows), never parsed and
+   * re-encoded in this process, and all of the reply in ASCII (../wire.ts; issue 5). Every other
+   * call is `call`, stringified.
    */
   async callJson(name: unknown, args: unknown): Promise<string> {
     if (name === 'snapshot' && this.core?.snapshotWire && validateCall(name, args).ok) {
       try {
-        const { casesJson, ...rest } = await this.snapshotWire();
-        const head = JSON.stringify({ ok: true, value: { ...rest, cases: [] } });
-        // `"cases":[]` is the value's first key (see snapshotWire): the spliced text goes there.
-        const at = head.indexOf('"cases":[]');
-        return head.slice(0, at + 8) + casesJson + head.slice(at + 10);
+        const { caseRowsJson, ...rest } = await this.snapshotWire();
+        const head = asciiJson(JSON.stringify({ ok: true, value: { ...rest, cases: [] } }));
+        // `"cases":[]` is the value's first key (see snapshotWire): the rows go right after it.
+        const at = head.indexOf('"cases":[]') + 10;
+        return `${head.slice(0, at)},"caseRows":${caseRowsJson}${head.slice(at)}`;
       } catch (e) {
         return JSON.stringify({ ok: false, error: toErrorInfo(e) });
       }
@@ -134,14 +137,14 @@ export class Session {
     return { ...snap, user: snap.connection.user ?? this.user, answers, settings };
   }
 
-  /** `snapshot` with the cases left as the core's JSON text; `cases` comes first in the value's keys. */
-  private async snapshotWire(): Promise<Omit<Snapshot, 'cases'> & { cases: []; casesJson: string }> {
+  /** `snapshot` with the cases left as the core's JSON text of their rows; `cases` comes first in the value's keys. */
+  private async snapshotWire(): Promise<Omit<Snapshot, 'cases'> & { cases: []; caseRowsJson: string }> {
     const core = this.core;
     if (!core?.snapshotWire) throw new DomainError('unauthenticated', 'not signed in');
     const settings = await this.currentSettings();
     const [snap, answers] = await Promise.all([core.snapshotWire(), core.answers(50)]);
-    const { casesJson, ...rest } = snap;
-    return { cases: [], ...rest, user: snap.connection.user ?? this.user, answers, settings, casesJson };
+    const { caseRowsJson, ...rest } = snap;
+    return { cases: [], ...rest, user: snap.connection.user ?? this.user, answers, settings, caseRowsJson };
   }
 
   private async setSettings(patch: Partial<Settings>): Promise<Settings> {

@@ -13,7 +13,7 @@ import type { StatisticsQuery, StatisticsResult } from '../../../shared/bridge/s
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../../shared/domain/errors';
 import type { CoreApi, CoreMethod } from '../api';
 import {
-  casesFromJson, CoreOptionsSchema, type Answer, type CaseDetail, type ChangeBatch, type Checksum, type CommandAccepted,
+  casesFromRowsJson, CoreOptionsSchema, type Answer, type CaseDetail, type ChangeBatch, type Checksum, type CommandAccepted,
   type ConnectionState, type CoreOptionsInput, type CoreSnapshot, type CoreSnapshotWire, type PendingCommand,
 } from '../model';
 import { FAULT_ENV, HostMessageSchema, METHOD_RESULTS, type HostRequest, type MethodArgs, type MethodResult } from './protocol';
@@ -162,11 +162,11 @@ export class CoreClient implements CoreApi {
     }
   }
 
-  /** The cases cross as one JSON text and get a structural check here (model.ts casesFromJson). */
+  /** The cases cross as one JSON text of their compact rows and get a structural check here (model.ts casesFromRowsJson). */
   async snapshot(): Promise<CoreSnapshot> {
-    const { casesJson, ...rest } = await this.call('snapshot', []);
+    const { caseRowsJson, ...rest } = await this.call('snapshot', []);
     try {
-      return { ...rest, cases: casesFromJson(casesJson) };
+      return { ...rest, cases: casesFromRowsJson(caseRowsJson) };
     } catch (e) {
       throw new DomainError('internal', `core answered snapshot with unexpected cases: ${(e as Error).message.slice(0, 300)}`);
     }

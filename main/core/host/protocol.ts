@@ -34,7 +34,7 @@ export const METHOD_ARGS = {
 export const METHOD_RESULTS = {
   start: z.null(),
   stop: z.null(),
-  /** The cases as one JSON text (model.ts CoreSnapshotWire); CoreClient makes a CoreSnapshot of it. */
+  /** The cases as the JSON text of their compact rows (model.ts CoreSnapshotWire); CoreClient makes a CoreSnapshot of it. */
   snapshot: CoreSnapshotWireSchema,
   command: CommandAcceptedSchema,
   search: z.array(CaseSchema),

@@ -5,6 +5,8 @@
  * seq exactly, never between two.
  */
 import type { Camera, Case, HubEvent, Operation, Person, Position, Unit } from '../../../shared/protocol';
+import { CASE_FIELDS } from '../../../shared/bridge/contract';
+import { asciiJson } from '../wire';
 import type { TimelineEntry } from '../model';
 import { openDatabase, type Db } from '../sqlite';
 import { checksumOf, type Checksum, type Versioned } from './checksum';
@@ -92,6 +94,9 @@ export class Replica {
       caseById: db.prepare('SELECT json FROM cases WHERE id = ?').pluck(),
       timeline: db.prepare('SELECT * FROM case_events WHERE case_id = ? ORDER BY seq'),
       allCases: db.prepare('SELECT json FROM cases ORDER BY updated_at DESC').pluck(),
+      // Each case as a JSON array of its values in CASE_FIELDS order, made by SQLite from the
+      // stored JSON (in C: about half the time of parsing and re-encoding the rows in JS).
+      allCaseRows: db.prepare(`SELECT json_array(${CASE_FIELDS.map((f) => `json -> '$.${f}'`).join(', ')}) FROM cases ORDER BY updated_at DESC`).pluck(),
       allUnits: db.prepare('SELECT json FROM units ORDER BY id').pluck(),
       allCameras: db.prepare('SELECT json FROM cameras ORDER BY id').pluck(),
       allOperations: db.prepare('SELECT json FROM operations ORDER BY updated_at DESC').pluck(),
@@ -302,12 +307,12 @@ export class Replica {
   }
 
   /**
-   * The same cases as one JSON array text, spliced from the stored rows (each is the
-   * JSON.stringify of a case checked when it entered the replica): no parse here, and one string
-   * crosses the process host instead of 20,000 objects (issue 5).
+   * The same cases as the snapshot's compact wire form (shared/bridge/contract.ts CaseRows) in
+   * JSON text, all ASCII (see ../wire.ts): the rows are made by SQLite from the stored JSON of
+   * each case (checked when it entered the replica), never parsed here (issue 5).
    */
-  casesJson(): string {
-    return '[' + (this.st.allCases.all() as string[]).join(',') + ']';
+  caseRowsJson(): string {
+    return asciiJson(`{"fields":${JSON.stringify(CASE_FIELDS)},"rows":[${(this.st.allCaseRows.all() as string[]).join(',')}]}`);
   }
 
   units(): Unit[] {

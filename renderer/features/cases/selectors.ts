@@ -85,11 +85,26 @@ export const URGENCY_RANK: Record<Case['urgency'], number> = { urgent: 0, high: 
 
 /** Urgency, then nearest deadline (cases without a running one after), then oldest report. */
 export function compareForQueue(a: Case, b: Case): number {
-  const u = URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency];
-  if (u) return u;
-  const da = caseClock(a).due ?? Infinity;
-  const db = caseClock(b).due ?? Infinity;
-  if (da !== db) return da < db ? -1 : 1;
-  if (a.reportedAt !== b.reportedAt) return a.reportedAt - b.reportedAt;
+  return compareKeys(queueKey(a), queueKey(b));
+}
+
+interface QueueKey { c: Case; u: number; due: number; at: number; id: string }
+
+function queueKey(c: Case): QueueKey {
+  return { c, u: URGENCY_RANK[c.urgency], due: caseClock(c).due ?? Infinity, at: c.reportedAt, id: c.id };
+}
+
+function compareKeys(a: QueueKey, b: QueueKey): number {
+  if (a.u !== b.u) return a.u - b.u;
+  if (a.due !== b.due) return a.due < b.due ? -1 : 1;
+  if (a.at !== b.at) return a.at - b.at;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The cases in queue order (compareForQueue), each case's keys taken once rather than in every
+ * comparison: 20,000 cases are ~300,000 comparisons (issue 5, the console's first render).
+ */
+export function sortForQueue(cases: readonly Case[]): Case[] {
+  return cases.map(queueKey).sort(compareKeys).map((k) => k.c);
 }

@@ -3,7 +3,7 @@ import { createSelector } from '@reduxjs/toolkit';
 import { isOpen } from '../../../shared/domain/lifecycle';
 import type { Case } from '../../../shared/protocol/entities';
 import type { RootState } from '../../app/store';
-import { compareForQueue, selectAllCases, selectTimeliness } from '../cases/selectors';
+import { selectAllCases, selectTimeliness, sortForQueue } from '../cases/selectors';
 import type { Timeliness } from '../cases/timeliness';
 import type { QueueFilters } from './filters';
 
@@ -31,7 +31,7 @@ export function filterSorted(sorted: readonly Case[], f: QueueFilters, hits: rea
 
 /** Filtered and sorted without the clock. */
 export function filterAndSort(cases: readonly Case[], f: QueueFilters, hits: readonly string[] | null): Case[] {
-  return filterSorted([...cases].sort(compareForQueue), f, hits);
+  return filterSorted(sortForQueue(cases), f, hits);
 }
 
 export function onlyOverdue(list: readonly Case[], timeliness: ReadonlyMap<string, Timeliness>): Case[] {
@@ -42,7 +42,7 @@ export function onlyOverdue(list: readonly Case[], timeliness: ReadonlyMap<strin
  * Every case in queue order: sorted only when the cases change, so a filter change (20,000
  * open cases: the bench in bench/console.ts) is one pass of `filter`, not a sort.
  */
-const selectAllInQueueOrder = createSelector([selectAllCases], (cases) => [...cases].sort(compareForQueue));
+const selectAllInQueueOrder = createSelector([selectAllCases], sortForQueue);
 
 const selectSorted = createSelector([selectAllInQueueOrder, selectFilters, selectSearchHits], filterSorted);
 

@@ -5,7 +5,7 @@ import { CaseView } from '../case/CaseView';
 import { selectAllCameras, selectAllUnits, selectPositions } from '../case/selectors';
 import { QueuePane } from '../queue/QueuePane';
 import { ReplayBar, useReplay } from '../replay';
-import { selectQueue } from '../queue/selectors';
+import { selectFilters, selectQueue, selectSearchHits } from '../queue/selectors';
 import { layoutChanged } from '../settings/slice';
 import { paneWidth } from './layout';
 import { MapSlot } from './MapSlot';
@@ -22,30 +22,58 @@ function useWindowWidth(): number {
 }
 
 /**
- * The queue's cases, handed on one frame later: a filter change paints the queue first, and the
- * map (up to 20,000 features diffed and sent to its worker, a long task in software GL) follows
- * right after instead of holding that paint back (bench/console.ts measures both).
+ * How long the queue's filters and search must stay put before the map follows them. Measured
+ * in the console bench (bench/console.ts, issue 5): in software GL on a 2-core machine one map
+ * update for 20,000 cases keeps the CPU busy for ~0.5–1 s (diff and structured clone on the main
+ * thread, re-clustering in maplibre's worker, 3–7 WebGL frames as the tiles arrive), and the next
+ * filter change painted only after it (~250–600 ms instead of ~40). So a burst of filter changes
+ * moves the map once, after the officer has stopped, not once per change.
  */
-function useCasesAfterPaint<T>(value: T): T {
+export const MAP_SETTLE_MS = 400;
+
+/**
+ * The queue's cases, handed to the map later: a filter change paints the queue first, and the
+ * map (up to 20,000 features diffed and sent to its worker, a long task in software GL) follows
+ * once the filters have settled (MAP_SETTLE_MS); a change of the data alone (a live batch)
+ * follows right after the next frame, as before (bench/console.ts measures both).
+ */
+function useCasesAfterPaint<T>(value: T, filters: unknown, hits: unknown): T {
   const [late, setLate] = useState(value);
   const latest = useRef(value);
-  const pending = useRef(0);
+  const chosen = useRef({ filters, hits });
+  const frame = useRef(0);
+  const timer = useRef(0);
+  const settle = useRef(0);
   useEffect(() => {
     latest.current = value;
+    const handOver = () => { frame.current = 0; timer.current = 0; setLate(latest.current); };
+    // A hidden window gets no frames; its map still follows.
+    const afterPaint = () => {
+      if (document.hidden) timer.current = window.setTimeout(handOver, 0);
+      else frame.current = requestAnimationFrame(() => { timer.current = window.setTimeout(handOver, 0); });
+    };
+    if (filters !== chosen.current.filters || hits !== chosen.current.hits) {
+      chosen.current = { filters, hits };
+      // The officer is choosing: (re)start the wait; nothing goes to the map before it ends.
+      cancelAnimationFrame(frame.current);
+      clearTimeout(timer.current);
+      frame.current = timer.current = 0;
+      clearTimeout(settle.current);
+      settle.current = window.setTimeout(() => { settle.current = 0; afterPaint(); }, MAP_SETTLE_MS);
+      return;
+    }
     // One hand-over in flight at a time, always with the newest value: a stream of batches
     // (one per frame) must not keep postponing the map.
-    if (pending.current) return;
-    const handOver = () => { pending.current = 0; setLate(latest.current); };
-    // A hidden window gets no frames; its map still follows.
-    pending.current = document.hidden ? window.setTimeout(handOver, 0) : requestAnimationFrame(() => { pending.current = window.setTimeout(handOver, 0); });
-  }, [value]);
-  useEffect(() => () => { cancelAnimationFrame(pending.current); clearTimeout(pending.current); }, []);
+    if (settle.current || frame.current || timer.current) return;
+    afterPaint();
+  }, [value, filters, hits]);
+  useEffect(() => () => { cancelAnimationFrame(frame.current); clearTimeout(timer.current); clearTimeout(settle.current); }, []);
   return late;
 }
 
 function ConsoleMap() {
   // The map shows what the queue shows: the same filters and search — or, during a replay, the past.
-  const cases = useCasesAfterPaint(useAppSelector(selectQueue));
+  const cases = useCasesAfterPaint(useAppSelector(selectQueue), useAppSelector(selectFilters), useAppSelector(selectSearchHits));
   const units = useAppSelector(selectAllUnits);
   const cameras = useAppSelector(selectAllCameras);
   const positions = useAppSelector(selectPositions);
