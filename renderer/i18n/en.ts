@@ -293,7 +293,7 @@ const en: MessageTree = {
     },
     kpi: {
       reported: 'Reported today', registered: 'Registered today', dispatched: 'Dispatched today', closed: 'Closed today',
-      onTime: 'Closed on time', open: 'Open cases', overdue: 'Overdue',
+      onTime: 'On-time closure', open: 'Open cases', overdue: 'Overdue',
     },
     stale: {
       tag: 'NOT LIVE',

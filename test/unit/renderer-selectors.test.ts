@@ -90,7 +90,7 @@ describe('counters and KPIs', () => {
     expect(counts.closed).toBe(0);
   });
 
-  it('computes the day in Shanghai time and the on-time closure rate', () => {
+  it('computes the day in Shanghai time and 按期结案率 over the cases due today', () => {
     const midnight = Date.parse('2026-11-25T00:00:00+08:00');
     expect(dayStartAt(Date.parse('2026-11-25T23:59:00+08:00'))).toBe(midnight);
     expect(dayStartAt(Date.parse('2026-11-25T00:00:00+08:00'))).toBe(midnight);
@@ -99,8 +99,12 @@ describe('counters and KPIs', () => {
       aCase('b', { status: 'closed', handlingDue: T0 + HOUR, resolvedAt: T0 + 30 * MIN, closedAt: T0 + 2 * HOUR }),
       aCase('c', { status: 'closed', handlingDue: T0 + HOUR, resolvedAt: T0 + 2 * HOUR, closedAt: T0 + 3 * HOUR }),
       aCase('d', { status: 'returned', reportedAt: midnight - HOUR }),
+      // Due today and still open: in the due cohort, not on time (the assessment's 按期结案率).
+      aCase('e', { status: 'dispatched', handlingDue: T0 + 2 * HOUR }),
+      // Closed today in time, but it was due yesterday: not today's cohort.
+      aCase('f', { status: 'closed', reportedAt: midnight - 30 * HOUR, handlingDue: midnight - HOUR, resolvedAt: midnight - 2 * HOUR, closedAt: T0 }),
     ], midnight);
-    expect(k).toEqual({ open: 2, reportedToday: 3, closedToday: 2, onTimeRateToday: 0.5, returnedOpen: 1 });
+    expect(k).toEqual({ open: 3, reportedToday: 4, closedToday: 3, onTimeRateToday: 1 / 3, returnedOpen: 1 });
     expect(selectKpis(storeWith([]).getState()).onTimeRateToday).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 /** Everything derived from the cases: timeliness at `now`, counters, KPIs. */
 import { createSelector } from '@reduxjs/toolkit';
+import { onTimeClosureOfCases } from '../../../shared/domain/assessment';
 import { CASE_STATUSES, isOpen, type CaseStatus } from '../../../shared/domain/lifecycle';
 import type { Case } from '../../../shared/protocol/entities';
 import type { RootState } from '../../app/store';
@@ -54,7 +55,7 @@ export interface Kpis {
   open: number;
   reportedToday: number;
   closedToday: number;
-  /** 按期结案率 of today's closures; null when nothing closed yet today. */
+  /** 按期结案率 of today (cases due today, closed in time); null when nothing is due today. */
   onTimeRateToday: number | null;
   returnedOpen: number;
 }
@@ -63,19 +64,16 @@ export function computeKpis(cases: readonly Case[], dayStart: number): Kpis {
   let open = 0;
   let reportedToday = 0;
   let closedToday = 0;
-  let onTime = 0;
   let returnedOpen = 0;
   for (const c of cases) {
     if (isOpen(c.status)) open += 1;
     if (c.status === 'returned') returnedOpen += 1;
     if (c.reportedAt >= dayStart) reportedToday += 1;
-    if (c.status === 'closed' && c.closedAt !== null && c.closedAt >= dayStart) {
-      closedToday += 1;
-      // Closed on time: the handling deadline (if one ran) was not passed at closure.
-      if (c.handlingDue === null || (c.resolvedAt ?? c.closedAt) <= c.handlingDue) onTime += 1;
-    }
+    if (c.status === 'closed' && c.closedAt !== null && c.closedAt >= dayStart) closedToday += 1;
   }
-  return { open, reportedToday, closedToday, onTimeRateToday: closedToday ? onTime / closedToday : null, returnedOpen };
+  // The assessment's definition, as the wall and the statistics window give it.
+  const onTimeRateToday = onTimeClosureOfCases(cases, dayStart, dayStart + 86_400_000).rate;
+  return { open, reportedToday, closedToday, onTimeRateToday, returnedOpen };
 }
 
 export const selectKpis = createSelector([selectAllCases, selectDayStart], computeKpis);
