@@ -35,7 +35,15 @@ export interface CoreInternals {
   reconnect?: { delayMs: number; delayMaxMs: number; randomization: number };
   changeIntervalMs?: number;
   positionFlushMs?: number;
+  /** How often the people directory is fetched again while online (default PEOPLE_REFRESH_MS). */
+  peopleRefreshMs?: number;
 }
+
+/**
+ * A shift lasts twelve hours and a link may stay up all of it: a colleague added meanwhile gets
+ * a name in timelines and command logs within this, not only after the next reconnect.
+ */
+export const PEOPLE_REFRESH_MS = 10 * 60_000;
 
 const META_HUB = 'hubUrl';
 /** Replay samples kept in memory while the disk refuses them (a wall of 10,000 units: ~1 min). */
@@ -66,6 +74,7 @@ export class Core implements CoreApi {
   /** The link was online at its last change: the people directory is fetched on each new "online". */
   private wasOnline = false;
   private peopleFetch: Promise<void> | null = null;
+  private peopleTimer: NodeJS.Timeout | null = null;
   private readonly aborts = new AbortController();
 
   private constructor(
@@ -157,6 +166,10 @@ export class Core implements CoreApi {
       }
     }, this.internals.positionFlushMs ?? 1000);
     this.positionTimer.unref();
+    this.peopleTimer = setInterval(() => {
+      if (this.wasOnline) this.refreshPeople();
+    }, this.internals.peopleRefreshMs ?? PEOPLE_REFRESH_MS);
+    this.peopleTimer.unref();
     this.sync.start();
   }
 
@@ -167,6 +180,7 @@ export class Core implements CoreApi {
     this.sender.stop();
     await this.sync.stop();
     if (this.positionTimer) clearInterval(this.positionTimer);
+    if (this.peopleTimer) clearInterval(this.peopleTimer);
     this.flushPositions();
     this.coalescer.flush();
     this.coalescer.dispose();
@@ -303,9 +317,10 @@ export class Core implements CoreApi {
 
   /**
    * The hub's people directory (who the user ids of timelines and command logs are), fetched
-   * after each (re)connect with the session's token, checked, and kept in the replica so the
-   * names are there offline too. Windows get it in a batch when it changed. A failed fetch keeps
-   * the kept directory and says so in the log; sync neither waits for it nor fails with it.
+   * after each (re)connect and every PEOPLE_REFRESH_MS while online, with the session's token,
+   * checked, and kept in the replica so the names are there offline too. Windows get it in a
+   * batch when it changed. A failed fetch keeps the kept directory and says so in the log; sync
+   * neither waits for it nor fails with it.
    */
   private refreshPeople(): void {
     if (this.peopleFetch || this.closed) return;

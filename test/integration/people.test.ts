@@ -149,4 +149,20 @@ describe('the core keeps the directory', () => {
       await client.stop();
     }
   });
+
+  it('learns of a colleague added while the link stays up, without a reconnect', async () => {
+    const core = await Core.open({ dataDir: path.join(root, 'core4'), hubUrl: hub.url, username: 'duty', password: PASSWORD, ackTimeoutMs: 1500 }, { ...FAST_RECONNECT, peopleRefreshMs: 200 });
+    const states: string[] = [];
+    core.onChanges((b) => { if (b.connection) states.push(b.connection.state); });
+    try {
+      await core.start();
+      await until('online with people', async () => states.includes('online') && ((await core.snapshot()).people?.length ?? 0) === 3);
+      const onlineBefore = states.filter((x) => x === 'online').length;
+      hub.createUser({ username: 'newcomer', password: PASSWORD, displayName: '新来的值班员', role: 'officer' });
+      await until('the newcomer named', async () => (await core.snapshot()).people?.some((p) => p.displayName === '新来的值班员') ?? false);
+      expect(states.filter((x) => x === 'online').length).toBe(onlineBefore);
+    } finally {
+      await core.stop();
+    }
+  });
 });
