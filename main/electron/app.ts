@@ -1,6 +1,6 @@
 /**
  * The Electron shell: thin. Windows per role and display, the custom protocol, the security
- * checklist (security/policy.ts), one IPC gate, a tray with the connection state, and the
+ * checklist (security/policy.ts), one IPC gate (and PDF export, pdf.ts), a tray with the connection state, and the
  * session whose cores run in utility processes, never on this thread.
  */
 import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, screen, session as electronSession, shell, Tray, nativeImage } from 'electron';
@@ -11,6 +11,7 @@ import { Session } from '../core/bridge/session';
 import { readCredentials } from '../core/bridge/credentials';
 import { openUtilityCore } from './core-process';
 import { WindowLayout } from './windows';
+import { handlePdfExport } from './pdf';
 import {
   appPageOf, APP_ORIGIN, APP_SCHEME, bundlePath, CONTENT_SECURITY_POLICY, externalLinkAllowed, IPC, isAppUrl, isTrustedSender, permissionDecision, windowOptions,
 } from './security/policy';
@@ -84,6 +85,8 @@ async function start(): Promise<void> {
     }
     return session.call(name, args);
   });
+
+  handlePdfExport(log);
 
   const layout = new WindowLayout(path.join(dataDir, 'windows.json'), screen);
   const open = (kind: 'console' | 'wall', name: string, displayId?: number) => {

@@ -175,6 +175,11 @@ const en: MessageTree = {
     seq: 'seq {{seq}}',
     reason: 'Reason: {{reason}}',
   },
+  pdf: {
+    saving: 'Making the PDF…',
+    saved: 'Saved: {{path}}',
+    failed: 'The PDF could not be exported: {{message}}',
+  },
   kpi: {
     open: 'Open',
     overdue: 'Overdue',

@@ -173,6 +173,11 @@ const zhCN = {
     seq: '序号 {{seq}}',
     reason: '原因：{{reason}}',
   },
+  pdf: {
+    saving: '正在生成 PDF…',
+    saved: '已保存：{{path}}',
+    failed: 'PDF 未能导出：{{message}}',
+  },
   kpi: {
     open: '在办',
     overdue: '超时',

@@ -320,6 +320,18 @@ export const BRIDGE_CALLS = {
 export type BridgeCall = keyof typeof BRIDGE_CALLS;
 export const BRIDGE_CALL_NAMES = Object.keys(BRIDGE_CALLS) as BridgeCall[];
 
+/**
+ * Calls the Electron shell answers itself (they need a window, not the core): `savePdf` prints
+ * the calling page with webContents.printToPDF and saves it where the user chooses. A file name
+ * only — no folder, nothing the OS would read as a path or a device.
+ */
+export const SHELL_CALLS = {
+  savePdf: z.tuple([z.string().trim().min(1).max(120).regex(/^[^\\/:*?"<>|\u0000-\u001f]+$/, 'a file name without a folder or reserved characters')]),
+} as const;
+export type ShellCall = keyof typeof SHELL_CALLS;
+export const SHELL_CALL_NAMES = Object.keys(SHELL_CALLS) as ShellCall[];
+export interface SavedPdf { saved: boolean; path: string | null }
+
 /** The typed API windows see as `window.linkage`. */
 export interface LinkageBridge {
   snapshot(): Promise<Snapshot>;
@@ -336,6 +348,8 @@ export interface LinkageBridge {
   history?(range: HistoryRange): Promise<History>;
   /** The hub's statistics; refused with code `offline` while the hub cannot be reached (absent from an older shell). */
   statistics?<Q extends StatisticsQuery>(query: Q): Promise<StatisticsAnswer<Q['kind']>>;
+  /** Electron only (SHELL_CALLS): the page as a PDF file, saved where the user chooses; absent in a browser (print there). */
+  savePdf?(fileName: string): Promise<SavedPdf>;
   /** Change batches; returns the unsubscribe function. */
   onChanges(listener: (batch: ChangeBatch) => void): () => void;
 }

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  bundlePath, CONTENT_SECURITY_POLICY, externalLinkAllowed, IPC, isAppUrl, isTrustedSender, permissionDecision,
+  bundlePath, CONTENT_SECURITY_POLICY, externalLinkAllowed, IPC, isAppUrl, isTrustedSender, pdfFileName, permissionDecision,
   REQUIRED_FUSES, secureWebPreferences, windowOptions,
 } from '../../main/electron/security/policy';
-import { BRIDGE_CALL_NAMES } from '../../shared/bridge/contract';
+import { BRIDGE_CALL_NAMES, SHELL_CALL_NAMES } from '../../shared/bridge/contract';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const read = (rel: string) => fs.readFileSync(path.join(root, rel), 'utf8');
@@ -60,14 +60,27 @@ describe('Electron security checklist', () => {
     expect(isTrustedSender('other:call', 'app://bundle/')).toBe(false);
   });
 
+  it('17: PDF export takes a plain file name only', () => {
+    expect(pdfFileName(['态势快报 OP-1'])).toBe('态势快报 OP-1.pdf');
+    expect(pdfFileName(['report.PDF'])).toBe('report.PDF');
+    for (const bad of [['../x'], ['C:\\x'], ['a/b'], ['con:'], ['a\u0000b'], [''], ['   '], ['x'.repeat(121)], [1], [], ['a', 'b'], null]) {
+      expect(pdfFileName(bad), JSON.stringify(bad)).toBeNull();
+    }
+  });
+
   it('20: the preload exposes domain calls only — no ipcRenderer, no forwarding by name', () => {
     const preload = read('main/electron/preload/preload.ts');
     expect(preload).toMatch(/contextBridge\.exposeInMainWorld\('linkage', bridge\)/);
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
     const body = preload.slice(preload.indexOf('const bridge: LinkageBridge = {'), preload.indexOf('contextBridge.exposeInMainWorld'));
     const exposed = [...body.matchAll(/^ {2}(\w+)[:(]/gm)].map((m) => m[1]);
-    expect(exposed.sort()).toEqual([...BRIDGE_CALL_NAMES, 'onChanges'].sort());
+    expect(exposed.sort()).toEqual([...BRIDGE_CALL_NAMES, ...SHELL_CALL_NAMES, 'onChanges'].sort());
     for (const call of BRIDGE_CALL_NAMES) expect(preload).toContain(`call('${call}'`);
+    // The shell's own call goes on our channel, answered in pdf.ts behind the same sender gate.
+    expect(preload).toContain(`const SAVE_PDF = '${IPC.savePdf}'`);
+    const pdf = read('main/electron/pdf.ts');
+    expect(pdf).toMatch(/ipcMain\.handle\(IPC\.savePdf,[\s\S]*isTrustedSender\(IPC\.savePdf, event\.senderFrame\?\.url\)[\s\S]*pdfFileName\(args\)/);
+    expect(read('main/electron/app.ts')).toMatch(/handlePdfExport\(log\)/);
     // the listener gets the batch, never the IPC event
     expect(preload).toMatch(/\(_e: IpcRendererEvent, batch: ChangeBatch\) => listener\(batch\)/);
   });

@@ -3,15 +3,21 @@
  * objects and no method forwarding by name reach the page; the main process validates again.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ChangeBatch, LinkageBridge } from '../../../shared/bridge/contract';
+import type { ChangeBatch, LinkageBridge, SavedPdf } from '../../../shared/bridge/contract';
 
 const CALL = 'linkage:call';
 const CHANGES = 'linkage:changes';
+const SAVE_PDF = 'linkage:save-pdf';
 
-async function call<T>(name: string, ...args: unknown[]): Promise<T> {
-  const r = (await ipcRenderer.invoke(CALL, name, args)) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+type Answer<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+
+function unwrap<T>(r: Answer<T>): T {
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.value;
+}
+
+async function call<T>(name: string, ...args: unknown[]): Promise<T> {
+  return unwrap((await ipcRenderer.invoke(CALL, name, args)) as Answer<T>);
 }
 
 const bridge: LinkageBridge = {
@@ -26,6 +32,8 @@ const bridge: LinkageBridge = {
   login: (username, password) => call('login', username, password),
   history: (range) => call('history', range),
   statistics: (query) => call('statistics', query),
+  // Answered by the shell itself (main/electron/pdf.ts), not the core.
+  savePdf: async (fileName) => unwrap((await ipcRenderer.invoke(SAVE_PDF, [fileName])) as Answer<SavedPdf>),
   onChanges(listener) {
     const wrapped = (_e: IpcRendererEvent, batch: ChangeBatch) => listener(batch);
     ipcRenderer.on(CHANGES, wrapped);

@@ -5,6 +5,7 @@
 import type { WebPreferences, BrowserWindowConstructorOptions } from 'electron';
 import { cameraOriginsFrom, contentSecurityPolicy } from '../../core/bridge/csp';
 import { isPage, pageKind, pageOrAsset, type PageKind } from '../../../shared/bridge/pages';
+import { SHELL_CALLS } from '../../../shared/bridge/contract';
 
 /** Pages come from this custom protocol, never file:// (checklist 18). */
 export const APP_SCHEME = 'app';
@@ -12,7 +13,7 @@ export const APP_HOST = 'bundle';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** Every IPC channel carries this prefix; anything else is not ours (VS Code's ValidatedIpcMain). */
 export const IPC_PREFIX = 'linkage:';
-export const IPC = { call: `${IPC_PREFIX}call`, changes: `${IPC_PREFIX}changes` } as const;
+export const IPC = { call: `${IPC_PREFIX}call`, changes: `${IPC_PREFIX}changes`, savePdf: `${IPC_PREFIX}save-pdf` } as const;
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {
@@ -119,3 +120,11 @@ export const REQUIRED_FUSES = {
   enableCookieEncryption: true,
   grantFileProtocolExtraPrivileges: false,
 } as const;
+
+/** PDF export (pdf.ts): the checked file name, with `.pdf` once; null for anything but a plain file name. */
+export function pdfFileName(args: unknown): string | null {
+  const parsed = SHELL_CALLS.savePdf.safeParse(args);
+  if (!parsed.success) return null;
+  const name = parsed.data[0];
+  return /\.pdf$/i.test(name) ? name : `${name}.pdf`;
+}

@@ -6,9 +6,8 @@
  * everything else hidden), so "export" is the window's print of that copy:
  * - browser mode: `window.print()` opens Chromium's print dialog, whose "Save as PDF" writes the
  *   file (the UI test drives the same print styles headless with Playwright's `page.pdf()`);
- * - Electron: the same `window.print()` opens the system dialog. A one-click file would be
- *   `webContents.printToPDF()` in the main process behind a bridge call (not built: the bridge
- *   has no such call yet), which renders the very same print styles.
+ * - Electron: `webContents.printToPDF()` in the main process (bridge `savePdf`, features/pdf)
+ *   renders the very same print styles and saves the file where the coordinator chooses.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
@@ -18,6 +17,7 @@ import { useAppSelector } from '../../app/hooks';
 import { selectNow } from '../cases/selectors';
 import { selectDepartments } from '../district/selectors';
 import { useNames } from '../district/useNames';
+import { usePdfExport } from '../pdf/usePdfExport';
 import { formatSpan } from '../../i18n/format';
 import { readableLogText, situationReport } from './model';
 import { asIs } from '../people/label';
@@ -70,12 +70,16 @@ export function SituationReport({ op, cases, planName }: { op: Operation; cases:
     }
   };
 
-  const exportPdf = () => {
+  const pdf = usePdfExport();
+  const exportPdf = async () => {
     const title = document.title;
-    // The PDF's suggested file name is the page title.
+    // The PDF's suggested file name is the page title (the print dialog takes it from there).
     document.title = `${op.id} ${t('operation.report.title')}`;
-    window.print();
-    document.title = title;
+    try {
+      await pdf.run(document.title);
+    } finally {
+      document.title = title;
+    }
   };
 
   return (
@@ -85,7 +89,8 @@ export function SituationReport({ op, cases, planName }: { op: Operation; cases:
         {edited !== null && <span className="muted" data-testid="op-report-edited">{t('operation.report.edited')}</span>}
         <div className="spacer" />
         <button type="button" data-testid="op-report-regenerate" onClick={() => change(null)}>{t('operation.report.regenerate')}</button>
-        <button type="button" className="primary" data-testid="op-report-export" onClick={exportPdf}>{t('operation.report.export')}</button>
+        <button type="button" className="primary" data-testid="op-report-export" disabled={pdf.busy} onClick={() => void exportPdf()}>{t('operation.report.export')}</button>
+        {pdf.status}
       </header>
       <textarea data-testid="op-report-text" aria-label={t('operation.report.title')} value={text} spellCheck={false} onChange={(e) => change(e.target.value)} />
       {/* What the print (and the PDF) shows: the text as the coordinator left it, beside #root so print styles can hide the rest. */}

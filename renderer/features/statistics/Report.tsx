@@ -1,15 +1,15 @@
 /**
  * The PDF report of a period: cover, KPIs, charts, every table, styled for paper (@media print
  * in statistics.css). Progress is shown while the figures load and the charts draw; once all is
- * drawn the page is marked `data-ready` and printed with window.print() (the print dialog's
- * "save as PDF", in a browser and in Electron alike). The UI test makes the file with
+ * drawn the page is marked `data-ready` and exported (features/pdf: in Electron printToPDF and a
+ * save dialog, in a browser the print dialog's "save as PDF"). The UI test makes the file with
  * Playwright's page.pdf() of this view in headless Chromium — the same printing Electron's
- * webContents.printToPDF does, which a main-process handler could call for a dialog-free
- * export (not wired yet). Under automation (navigator.webdriver) the dialog is not opened.
+ * webContents.printToPDF does. Under automation (navigator.webdriver) nothing opens by itself.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/format';
+import { usePdfExport } from '../pdf/usePdfExport';
 import { Chart } from './Chart';
 import { choropleth, departmentBars, hourLines, PRINT, trendBars } from './charts';
 import type { StatsData } from './load';
@@ -29,6 +29,8 @@ export function Report({ load, period, tables, names, hasMap, onBack }: {
   const drawn = useRef(new Set<string>());
   const [drawnCount, setDrawnCount] = useState(0);
   const printed = useRef(false);
+  const pdf = usePdfExport();
+  const runPdf = pdf.run;
   const onDrawn = (id: string) => () => {
     if (drawn.current.has(id)) return;
     drawn.current.add(id);
@@ -39,8 +41,8 @@ export function Report({ load, period, tables, names, hasMap, onBack }: {
     if (!ready || printed.current) return;
     printed.current = true;
     document.title = `${t('statistics.reportTitle')} ${periodDates(period).from} – ${periodDates(period).to}`;
-    if (!navigator.webdriver) setTimeout(() => window.print(), 200);
-  }, [ready, period, t]);
+    if (!navigator.webdriver) setTimeout(() => void runPdf(document.title), 200);
+  }, [ready, period, t, runPdf]);
 
   const options = useMemo(() => data && {
     departments: departmentBars(data, names, t, PRINT, false), trend: trendBars(data, t, PRINT, false),
@@ -52,7 +54,8 @@ export function Report({ load, period, tables, names, hasMap, onBack }: {
     <div className="stats-report" data-testid="report" data-ready={ready ? 'true' : 'false'}>
       <div className="report-toolbar no-print">
         <button type="button" onClick={onBack} data-testid="report-back">{t('statistics.back')}</button>
-        <button type="button" disabled={!ready} onClick={() => window.print()} data-testid="report-print">{t('statistics.print')}</button>
+        <button type="button" disabled={!ready || pdf.busy} onClick={() => void pdf.run(document.title)} data-testid="report-print">{t('statistics.print')}</button>
+        {pdf.status}
         {!ready && load.state === 'loading' && <Progress done={load.done} of={load.of} />}
         {!ready && data && <Progress done={load.state === 'ready' ? drawnCount : 0} of={charts} />}
         {load.state === 'error' && <span className="stats-error" role="alert">{load.code === 'offline' ? t('statistics.offline') : load.message}</span>}
