@@ -65,4 +65,37 @@ describe('map style (offline, DESIGN §5)', () => {
     expect(symbols.length).toBeGreaterThan(3);
     for (const l of symbols) expect((l as { layout: { 'text-font': string[] } }).layout['text-font'], l.id).toContain('Noto Sans CJK SC');
   });
+  it('keeps a cluster\'s count readable: drawn and placed above the region labels, which step aside', () => {
+    for (const variant of ['console', 'wall'] as const) {
+      const style = buildStyle({ theme: 'night', variant, lang: 'zh-CN', visible: DEFAULT_GROUPS[variant] });
+      const ids = style.layers.map((l) => l.id);
+      // maplibre places the topmost symbol layer first; a later-placed label cannot cover it.
+      for (const label of ['subdistrict-label', 'community-label', 'units-label']) expect(ids.indexOf('cases-cluster-count'), label).toBeGreaterThan(ids.indexOf(label));
+      expect(ids.indexOf('cases-cluster-count')).toBeGreaterThan(ids.indexOf('cases-cluster'));
+      const count = style.layers.find((l) => l.id === 'cases-cluster-count') as { layout: Record<string, unknown> };
+      expect(count.layout['text-allow-overlap']).toBe(true);
+      // In the collision index (so labels yield), padded out to about the circle.
+      expect(count.layout['text-ignore-placement']).toBeUndefined();
+      expect(count.layout['text-padding']).toBeGreaterThanOrEqual(8);
+      const sub = style.layers.find((l) => l.id === 'subdistrict-label') as { layout: Record<string, unknown> };
+      expect(sub.layout['text-variable-anchor']).toContain('center');
+      expect(sub.layout['text-variable-anchor']).toContain('bottom');
+      expect(sub.layout['text-radial-offset']).toBeGreaterThan(1);
+    }
+  });
+
+  it('names the subdistrict on one short line in the mini map (no Latin second line to cut off)', () => {
+    for (const lang of ['zh-CN', 'en'] as const) {
+      const mini = buildStyle({ theme: 'night', variant: 'mini', lang, visible: DEFAULT_GROUPS.mini });
+      const sub = mini.layers.find((l) => l.id === 'subdistrict-label') as { layout: Record<string, unknown> };
+      expect(sub.layout['text-field']).toEqual(['get', lang === 'en' ? 'nameEn' : 'name']);
+      expect(sub.layout['text-max-width']).toBeLessThanOrEqual(8);
+      expect(sub.layout.visibility).toBe('visible');
+      expect(validateStyleMin(mini)).toEqual([]);
+    }
+    // The console keeps both names (zh first) once zoomed in.
+    const full = buildStyle({ theme: 'night', variant: 'console', lang: 'zh-CN', visible: DEFAULT_GROUPS.console });
+    const field = JSON.stringify((full.layers.find((l) => l.id === 'subdistrict-label') as { layout: Record<string, unknown> }).layout['text-field']);
+    expect(field).toContain('"nameEn"');
+  });
 });

@@ -151,7 +151,7 @@ export function DistrictMap(props: DistrictMapProps) {
   const legend = props.showLegend ?? variant !== 'mini';
   return (
     <div className={props.className} style={rootStyle}>
-      <div ref={containerRef} data-testid="district-map" data-variant={variant} style={{ position: 'absolute', inset: 0 }} />
+      <div ref={containerRef} data-testid="district-map" data-variant={variant} style={{ position: 'absolute', inset: 0, ...(variant === 'mini' ? MINI_EDGE_FADE : {}) }} />
       {legend && view ? <MapLegend visible={visible} onToggle={(g, on) => view.setLayerVisible(g, on)} theme={theme} t={t} defaultCollapsed={variant === 'console'} /> : null}
       {contextLost ? (
         <div data-testid="map-context-lost" role="status" style={{ position: 'absolute', top: 8, left: '50%', transform: 'translateX(-50%)', zIndex: 3, padding: '4px 12px', background: palette.halo, color: palette.label, border: `1px solid ${palette.overdue}` }}>
@@ -161,6 +161,15 @@ export function DistrictMap(props: DistrictMapProps) {
     </div>
   );
 }
+
+/**
+ * The mini map's edges fade into its background: maplibre draws a label whose anchor is in view
+ * even when its text runs past the edge (no style property omits it), and in a map this small
+ * that cut-off text was common; faded it reads as "more beyond", not as a clipping bug.
+ */
+const EDGE = 14;
+const fade = (dir: string) => `linear-gradient(${dir}, transparent, #000 ${EDGE}px, #000 calc(100% - ${EDGE}px), transparent)`;
+export const MINI_EDGE_FADE: CSSProperties = { maskImage: `${fade('to right')}, ${fade('to bottom')}`, maskComposite: 'intersect' };
 
 /** Both languages at once: whoever reads it may be the technician, not the duty officer. */
 function NoWebGL({ theme, webgl1 }: { theme: MapTheme; webgl1: boolean }) {

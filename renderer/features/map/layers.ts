@@ -3,7 +3,7 @@
  * variant (a 4K wall is read from across the room; the mini map sits in a case panel).
  * Feature-state drives hover, selection and the choropleth so those never re-upload data.
  */
-import type { ExpressionSpecification, LayerSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification, LayerSpecification, SymbolLayerSpecification } from 'maplibre-gl';
 import { COMMUNITY_MIN_ZOOM, LAYER_GROUPS, SRC, type LayerGroup, type MapVariant } from './ids';
 import type { MapLang } from './labels';
 import type { ChoroplethMetric } from './choropleth';
@@ -49,6 +49,24 @@ export function regionLabel(lang: MapLang, twoLinesFrom: number): ExpressionSpec
     twoLinesFrom,
     ['format', ['get', first], {}, '\n', {}, ['get', second], { 'font-scale': 0.72 }],
   ];
+}
+
+/** Padding (px, before the variant's scale) around a cluster's count: about the smallest cluster circle. */
+export const CLUSTER_COUNT_PADDING = 8;
+
+/**
+ * The mini map (a few hundred pixels in the case view) names the subdistrict on one line in the
+ * UI's language only — a second, Latin line would not fit and was cut at the map's edge — at a
+ * smaller size, wrapped narrow; the case view spells the full names out beside it anyway.
+ */
+export function miniSubdistrictLayout(lang: MapLang): SymbolLayerSpecification['layout'] {
+  return {
+    'text-field': ['get', lang === 'en' ? 'nameEn' : 'name'],
+    'text-font': FONT_BOLD,
+    'text-size': ['interpolate', ['linear'], ['zoom'], 11, 11, 15, 13],
+    'text-max-width': 7,
+    'text-line-height': 1.15,
+  };
 }
 
 function visibility(group: LayerGroup, visible: Record<LayerGroup, boolean>): 'visible' | 'none' {
@@ -145,14 +163,6 @@ export function buildLayers(o: LayerOptions): LayerSpecification[] {
       },
     },
     {
-      id: 'cases-cluster-count',
-      type: 'symbol',
-      source: SRC.cases,
-      filter: isCluster,
-      layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': FONT_BOLD, 'text-size': 12 * s, 'text-allow-overlap': true },
-      paint: { 'text-color': p.clusterText },
-    },
-    {
       id: 'cases-overdue-ring',
       type: 'circle',
       source: SRC.cases,
@@ -234,14 +244,34 @@ export function buildLayers(o: LayerOptions): LayerSpecification[] {
       id: 'subdistrict-label',
       type: 'symbol',
       source: SRC.subdistrictLabels,
-      layout: {
-        'text-field': regionLabel(o.lang, o.variant === 'mini' ? 13 : 11),
+      layout: o.variant === 'mini' ? miniSubdistrictLayout(o.lang) : {
+        'text-field': regionLabel(o.lang, 11),
         'text-font': FONT_BOLD,
         'text-size': ['interpolate', ['linear'], ['zoom'], 9, 11 * s, 13, 15 * s],
         'text-max-width': 12,
         'text-line-height': 1.25,
+        // Beside a cluster rather than under it (the count is placed first, see below).
+        'text-variable-anchor': ['center', 'top', 'bottom', 'left', 'right'],
+        'text-radial-offset': 2,
       },
       paint: { 'text-color': p.label, ...halo, 'text-halo-width': 1.8 },
+    },
+    // A cluster's count above every label, drawn and placed (maplibre places the topmost symbol
+    // layer first): always shown (allow-overlap), and its collision box — padded to about the
+    // smallest circle — makes region and unit labels move aside or yield instead of covering it.
+    {
+      id: 'cases-cluster-count',
+      type: 'symbol',
+      source: SRC.cases,
+      filter: isCluster,
+      layout: {
+        'text-field': ['get', 'point_count_abbreviated'],
+        'text-font': FONT_BOLD,
+        'text-size': 12 * s,
+        'text-allow-overlap': true,
+        'text-padding': CLUSTER_COUNT_PADDING * s,
+      },
+      paint: { 'text-color': p.clusterText },
     },
     { id: 'measure-line', type: 'line', source: SRC.measure, filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': p.measure, 'line-width': 2.5 * s, 'line-dasharray': [2, 1.5] } },
     { id: 'measure-point', type: 'circle', source: SRC.measure, filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-color': p.measure, 'circle-radius': 5 * s, 'circle-stroke-color': p.halo, 'circle-stroke-width': 1.5 } },
