@@ -200,7 +200,7 @@ const en: MessageTree = {
     unmute: 'Sound on',
     help: 'Shortcuts (?)',
   },
-  people: { withDepartment: '{{name}} ({{department}})' },
+  people: { withDepartment: '{{name}} ({{department}})', source: '{{source}} (network intake)' },
   session: {
     login: 'Log in',
     username: 'User name',

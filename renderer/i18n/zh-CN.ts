@@ -198,7 +198,7 @@ const zhCN = {
     unmute: '开启声音',
     help: '快捷键（?）',
   },
-  people: { withDepartment: '{{name}}（{{department}}）' },
+  people: { withDepartment: '{{name}}（{{department}}）', source: '{{source}}（系统接入）' },
   session: {
     login: '登录',
     username: '用户名',

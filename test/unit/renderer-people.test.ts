@@ -81,5 +81,10 @@ describe('a person\'s label', () => {
   it('falls back to the caller\'s short form for an id the directory does not know', () => {
     expect(personLabel('u-ae617d0f-9999-4222-8333-444455556666', people, names, short)).toBe('用户 ae617d0f');
     expect(personLabel('u-coordinator', people, names, asIs)).toBe('u-coordinator');
+    // A network's own intake is named by its source; without a namer, or malformed, it stays as the caller shows ids.
+    const withSource = { ...names, source: (s: string) => `${s === 'hotline' ? '12345热线' : s}（系统接入）` };
+    expect(personLabel('source:hotline', people, withSource, short)).toBe('12345热线（系统接入）');
+    expect(personLabel('source:hotline', people, names, asIs)).toBe('source:hotline');
+    expect(personLabel('source:../x', people, withSource, asIs)).toBe('source:../x');
   });
 });

@@ -12,11 +12,19 @@ export interface PersonLabelNames {
   department(code: string): string;
   /** Name and department together, in the window's language. */
   withDepartment(name: string, department: string): string;
+  /** A network's own intake (hub/sources: actor `source:<name>`), named by its source. */
+  source?(name: string): string;
 }
+
+/** The hub's actor for what a network reported by itself (hub/sources/ingest.ts sourceActor). */
+const SOURCE_ACTOR = /^source:([a-z]{1,20})$/;
 
 export function personLabel(id: string, people: PeopleById, names: PersonLabelNames, fallback: (id: string) => string): string {
   const p = people[id];
-  if (!p) return fallback(id);
+  if (!p) {
+    const source = SOURCE_ACTOR.exec(id)?.[1];
+    return source && names.source ? names.source(source) : fallback(id);
+  }
   const dept = p.departmentCode ? names.department(p.departmentCode) : '';
   return dept && dept !== p.departmentCode && !p.displayName.includes(dept) ? names.withDepartment(p.displayName, dept) : p.displayName;
 }

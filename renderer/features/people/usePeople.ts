@@ -17,7 +17,11 @@ export function usePeople(): PeopleNames {
   const names = useNames();
   const people = useAppSelector((s) => s.people.entities);
   return useMemo(() => {
-    const parts = { department: names.department, withDepartment: (name: string, department: string) => t('people.withDepartment', { name, department }) };
+    const parts = {
+      department: names.department,
+      withDepartment: (name: string, department: string) => t('people.withDepartment', { name, department }),
+      source: (source: string) => t('people.source', { source: t(`source.${source}`, { defaultValue: source }) }),
+    };
     return {
       label: (id, fallback) => personLabel(id, people, parts, fallback),
       title: (id) => {
