@@ -81,17 +81,13 @@ export const selectKpis = createSelector([selectAllCases, selectDayStart], compu
 /** Ranks for the queue: most urgent first. */
 export const URGENCY_RANK: Record<Case['urgency'], number> = { urgent: 0, high: 1, normal: 2 };
 
-/** Urgency, then nearest deadline (cases without a running one after), then oldest report. */
-export function compareForQueue(a: Case, b: Case): number {
-  return compareKeys(queueKey(a), queueKey(b));
-}
-
 interface QueueKey { c: Case; u: number; due: number; at: number; id: string }
 
 function queueKey(c: Case): QueueKey {
   return { c, u: URGENCY_RANK[c.urgency], due: caseClock(c).due ?? Infinity, at: c.reportedAt, id: c.id };
 }
 
+/** Urgency, then nearest deadline (cases without a running one after), then oldest report, then id. */
 function compareKeys(a: QueueKey, b: QueueKey): number {
   if (a.u !== b.u) return a.u - b.u;
   if (a.due !== b.due) return a.due < b.due ? -1 : 1;
@@ -100,7 +96,7 @@ function compareKeys(a: QueueKey, b: QueueKey): number {
 }
 
 /**
- * The cases in queue order (compareForQueue), each case's keys taken once rather than in every
+ * The cases in queue order (compareKeys), each case's keys taken once rather than in every
  * comparison: 20,000 cases are ~300,000 comparisons (issue 5, the console's first render).
  */
 export function sortForQueue(cases: readonly Case[]): Case[] {

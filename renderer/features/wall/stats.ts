@@ -1,7 +1,8 @@
 /**
- * The wall's figures, in one pass over the cases: today's flow (reported, registered,
- * dispatched, closed, 按期结案率 as the assessment defines it), what is open and overdue now, where the overdue cases sit
- * (department, subdistrict), today's sources and reports per hour. Pure: tested in Node.
+ * The wall's figures from the cases: today's flow (reported, registered, dispatched, closed),
+ * 按期结案率 as the assessment defines it (shared with the console and the hub's definition), what
+ * is open and overdue now, where the overdue cases sit (department, subdistrict), today's sources
+ * and reports per hour. Pure: tested in Node.
  */
 import { createSelector } from '@reduxjs/toolkit';
 import { onTimeClosureOfCases } from '../../../shared/domain/assessment';
