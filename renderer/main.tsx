@@ -16,6 +16,8 @@ import { localName, selectCategories } from './features/district/selectors';
 import { caseSelected } from './features/queue/slice';
 import { App } from './features/shell/App';
 import { initI18n } from './i18n';
+// The bundled fonts before the app's styles: every page of this entry (console, wall, statistics, board).
+import './fonts/bundle';
 import './styles/app.css';
 
 const root = document.getElementById('root')!;

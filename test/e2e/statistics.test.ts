@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import type { Download, Page } from 'playwright-core';
 import type { Actor } from '../../shared/domain/roles';
 import { pointIn, QIBAO, report, XINZHUANG } from '../integration/helpers/hub';
 import { startTestApp, type TestApp } from './helpers/app';
+import { pdfText } from './helpers/pdf-text';
 
 let t: TestApp;
 let consolePage: Page;
@@ -113,66 +114,6 @@ function sheetRows(xml: string): string[][] {
     }
     return Array.from(cells, (x) => x ?? '');
   });
-}
-
-/**
- * The text of a Chromium PDF: its fonts are CID-keyed (glyph ids, not characters), so the
- * content streams are decoded through each font's ToUnicode map.
- */
-function pdfText(buf: Buffer): string {
-  const s = buf.toString('latin1');
-  const objs = new Map<number, { dict: string; stream: Buffer | null }>();
-  for (const m of s.matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) {
-    const body = m[2]!;
-    const k = body.indexOf('stream');
-    if (k < 0) { objs.set(Number(m[1]), { dict: body, stream: null }); continue; }
-    const dict = body.slice(0, k);
-    let start = k + 6;
-    if (body[start] === '\r') start++;
-    if (body[start] === '\n') start++;
-    const raw = Buffer.from(body.slice(start, body.lastIndexOf('endstream')), 'latin1');
-    let stream: Buffer = raw;
-    if (/FlateDecode/.test(dict)) {
-      try { stream = inflateSync(raw); } catch { stream = raw; }
-    }
-    objs.set(Number(m[1]), { dict, stream });
-  }
-  const cmapOf = (n: number): Map<number, string> => {
-    const map = new Map<number, string>();
-    const text = objs.get(n)?.stream?.toString('latin1') ?? '';
-    const hex = (h: string) => String.fromCharCode(...(h.match(/.{4}/g) ?? []).map((x) => parseInt(x, 16)));
-    for (const b of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) for (const e of b[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) map.set(parseInt(e[1]!, 16), hex(e[2]!));
-    for (const b of text.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
-      for (const e of b[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) {
-        const lo = parseInt(e[1]!, 16), hi = parseInt(e[2]!, 16), to = parseInt(e[3]!, 16);
-        for (let g = lo; g <= hi; g++) map.set(g, String.fromCodePoint(to + g - lo));
-      }
-    }
-    return map;
-  };
-  const fontCmap = new Map<string, { map: Map<number, string>; width: number }>();
-  for (const o of objs.values()) {
-    for (const f of o.dict.matchAll(/\/Font\s*<<([\s\S]*?)>>/g)) {
-      for (const r of f[1]!.matchAll(/\/([\w.+-]+)\s+(\d+) 0 R/g)) {
-        const font = objs.get(Number(r[2]));
-        const tu = /\/ToUnicode\s+(\d+) 0 R/.exec(font?.dict ?? '');
-        // Type0 fonts take two bytes a glyph; Chromium's Type3 subsets one.
-        if (tu && !fontCmap.has(r[1]!)) fontCmap.set(r[1]!, { map: cmapOf(Number(tu[1])), width: /\/Subtype\s*\/Type0/.test(font!.dict) ? 4 : 2 });
-      }
-    }
-  }
-  let out = '';
-  for (const o of objs.values()) {
-    const c = o.stream?.toString('latin1');
-    if (!c || !/\bTf\b/.test(c)) continue;
-    let cmap: { map: Map<number, string>; width: number } | undefined;
-    for (const tok of c.matchAll(/\/([\w.+-]+)\s+[\d.]+\s+Tf|<([0-9a-fA-F]*)>|\bET\b/g)) {
-      if (tok[1]) cmap = fontCmap.get(tok[1]);
-      else if (tok[2] !== undefined && cmap) out += (tok[2].match(cmap.width === 4 ? /.{4}/g : /.{2}/g) ?? []).map((g) => cmap!.map.get(parseInt(g, 16)) ?? '').join('');
-      else if (tok[0] === 'ET') out += '\n';
-    }
-  }
-  return out;
 }
 
 const kpi = (name: string) => stats.getByTestId(`kpi-${name}`).getAttribute('data-value');

@@ -27,6 +27,21 @@ describe('map style (offline, DESIGN §5)', () => {
     });
   }
 
+  it("declares the bundled font's slices as font-faces under the name the text layers use (issue 15)", () => {
+    const faces = [
+      { url: 'http://127.0.0.1:7420/assets/noto-sans-sc-4-wght-normal.woff2', 'unicode-range': ['U+4E00-4E8F', 'U+6307'] },
+      { url: 'http://127.0.0.1:7420/assets/noto-sans-sc-latin-wght-normal.woff2', 'unicode-range': ['U+0000-00FF'] },
+    ];
+    const style = buildStyle({ theme: 'night', variant: 'console', lang: 'zh-CN', visible: DEFAULT_GROUPS.console, fontFaces: faces });
+    expect(validateStyleMin(style)).toEqual([]);
+    expect(style).not.toHaveProperty('glyphs');
+    const declared = (style as { 'font-faces'?: Record<string, unknown[]> })['font-faces'] ?? {};
+    expect(Object.keys(declared)).toEqual(['Noto Sans SC Variable']);
+    expect(declared['Noto Sans SC Variable']).toHaveLength(2);
+    // Without the page's stylesheets (Node) nothing is declared, and the style is still valid.
+    expect(buildStyle({ theme: 'night', variant: 'console', lang: 'zh-CN', visible: DEFAULT_GROUPS.console })).not.toHaveProperty('font-faces');
+  });
+
   it('clusters cases in the worker and keeps string ids usable for feature-state', () => {
     const style = buildStyle({ theme: 'night', variant: 'console', lang: 'zh-CN', visible: DEFAULT_GROUPS.console });
     const cases = style.sources[SRC.cases] as Record<string, unknown>;
@@ -59,11 +74,11 @@ describe('map style (offline, DESIGN §5)', () => {
     expect(field(en).indexOf('"nameEn"')).toBeLessThan(field(en).indexOf('"name"'));
   });
 
-  it('gives every text layer a local font stack', () => {
+  it('gives every text layer the bundled font (issue 15), never an OS font by name', () => {
     const style = buildStyle({ theme: 'day', variant: 'wall', lang: 'zh-CN', visible: DEFAULT_GROUPS.wall });
     const symbols = style.layers.filter((l) => l.type === 'symbol' && 'layout' in l && l.layout && 'text-field' in l.layout);
     expect(symbols.length).toBeGreaterThan(3);
-    for (const l of symbols) expect((l as { layout: { 'text-font': string[] } }).layout['text-font'], l.id).toContain('Noto Sans CJK SC');
+    for (const l of symbols) expect((l as { layout: { 'text-font': string[] } }).layout['text-font'], l.id).toContain('Noto Sans SC Variable');
   });
   it('keeps a cluster\'s count readable: drawn and placed above the region labels, which step aside', () => {
     for (const variant of ['console', 'wall'] as const) {

@@ -180,7 +180,7 @@ function NoWebGL({ theme, webgl1 }: { theme: MapTheme; webgl1: boolean }) {
     <div
       data-testid="map-no-webgl"
       role="alert"
-      style={{ position: 'absolute', inset: 0, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', gap: 6, padding: 16, textAlign: 'center', color: p.label, font: '14px/1.6 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif' }}
+      style={{ position: 'absolute', inset: 0, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', gap: 6, padding: 16, textAlign: 'center', color: p.label, font: '14px/1.6 var(--font)' }}
     >
       <strong style={{ fontSize: 16, color: p.urgency.urgent }}>
         {zh['map.noWebgl.title']} — {zh['map.noWebgl.hint']}

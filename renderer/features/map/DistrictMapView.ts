@@ -38,6 +38,7 @@ import { buildPlaces, findPlaces, type Place } from './places';
 import { applyLayerChanges } from './style-apply';
 import { buildStyle, DEFAULT_GROUPS, SRC, type LayerGroup, type MapVariant, type SourceId } from './style';
 import { CJK_CSS_FAMILIES, type MapTheme } from './theme';
+import { bundledFontFaces } from '../../fonts/load';
 import { BoxSelect } from './box-select';
 import { configureMaplibreWorker } from './worker';
 import { probeWebGL } from './webgl';
@@ -202,7 +203,7 @@ export class DistrictMapView {
 
   /** Throws when WebGL 2 cannot be had (maplibre's GPUInitializationError): the caller shows why. */
   private createMap(center?: LngLat, zoom?: number): MaplibreMap {
-    const style = buildStyle({ theme: this.theme, variant: this.variant, lang: this.lang, visible: this.visible, choroplethMetric: this.metric });
+    const style = buildStyle({ theme: this.theme, variant: this.variant, lang: this.lang, visible: this.visible, choroplethMetric: this.metric, fontFaces: bundledFontFaces() });
     this.applied = style.layers;
     const map = new MaplibreMap({
       container: this.container,
@@ -216,7 +217,7 @@ export class DistrictMapView {
       pitchWithRotate: false,
       touchPitch: false,
       maxPitch: 0,
-      // Text is drawn with local fonts (no glyphs URL); this covers any text layer left on the default stack.
+      // Labels draw with the bundled font (the style's font-faces); this covers any text layer left on the default stack.
       localIdeographFontFamily: CJK_CSS_FAMILIES,
       locale: this.lang === 'zh-CN' ? { 'NavigationControl.ZoomIn': '放大', 'NavigationControl.ZoomOut': '缩小', 'AttributionControl.ToggleAttribution': '数据说明' } : {},
       // Label fades are frames too: none on walls and in software GL.

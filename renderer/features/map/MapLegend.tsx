@@ -76,7 +76,7 @@ export function MapLegend({ visible, onToggle, theme, t, groups = DEFAULT_LEGEND
         maxWidth: 360,
         padding: '6px 10px',
         borderRadius: 4,
-        font: '12px/1.6 "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif',
+        font: '12px/1.6 var(--font)',
         color: p.label,
         background: night ? 'rgba(8, 17, 28, 0.85)' : 'rgba(255, 255, 255, 0.9)',
         border: `1px solid ${p.subdistrictLine}`,

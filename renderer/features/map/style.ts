@@ -3,16 +3,20 @@
  * and no `glyphs` — without it maplibre (≥ 5.11) draws every label with local fonts through
  * TinySDF (glyph_manager: `!this.url` → `_drawGlyph`), so Chinese, Latin and digits all render
  * with nothing to download. A glyphs URL that answers empty would drop Latin text silently.
+ * Which local font: the app's bundled one, declared as `font-faces` (renderer/fonts/load.ts).
  */
 import type { SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { MapLang } from './labels';
 import { buildLayers, type LayerOptions } from './layers';
 import { SRC, type MapVariant, type SourceId } from './ids';
+import { UI_FAMILY, type StyleFontFace } from '../../fonts/families';
 
 export * from './ids';
 
 export interface StyleOptions extends LayerOptions {
   lang: MapLang;
+  /** The bundled font's files for the labels (the page's stylesheets hold them; none in Node). */
+  fontFaces?: readonly StyleFontFace[];
 }
 
 /** Sources start empty; the view fills them with `setData`/`updateData` once the map has loaded. */
@@ -53,5 +57,6 @@ export function buildStyle(opts: StyleOptions): StyleSpecification {
     metadata: { 'linkage:variant': opts.variant, 'linkage:lang': opts.lang },
     sources: buildSources(opts.variant),
     layers: buildLayers(opts),
-  };
+    ...(opts.fontFaces?.length ? { 'font-faces': { [UI_FAMILY]: opts.fontFaces.map((f) => ({ ...f })) } } : {}),
+  } as StyleSpecification;
 }

@@ -4,6 +4,7 @@
  * moves from the wall to a console reads them the same way.
  */
 import type { Camera, Unit, Urgency } from '../../../shared/protocol/entities';
+import { UI_FAMILY, UI_FONT_CSS } from '../../fonts/families';
 
 export type MapTheme = 'day' | 'night';
 
@@ -76,13 +77,13 @@ export const PALETTES: Record<MapTheme, MapPalette> = {
 };
 
 /**
- * Local font stacks (DESIGN §5: no glyphs URL, text is drawn from local fonts). maplibre joins
- * the stack into a CSS font-family list and reads the weight from the first name, hence a
- * "Bold" first entry for the bold stack. Noto Sans CJK is what the Linux walls install;
- * Microsoft YaHei and PingFang cover Windows and macOS consoles.
+ * The labels' font is the app's own (issue 15): the style declares the bundled Noto Sans SC
+ * slices as `font-faces` under this name (DESIGN §5 still holds: no glyphs URL), and maplibre
+ * loads a slice when it first draws one of its characters. A font file carries its own weight,
+ * so the "Bold" stack draws at the variable font's default weight when the file covers the
+ * character; the name stays so a style without `font-faces` (a Node test) still sniffs bold.
  */
-const CJK_FAMILIES = ['Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'WenQuanYi Micro Hei'];
-export const FONT_REGULAR = CJK_FAMILIES;
-export const FONT_BOLD = ['Noto Sans CJK SC Bold', ...CJK_FAMILIES];
-/** For `localIdeographFontFamily`: the same families, as CSS. */
-export const CJK_CSS_FAMILIES = [...CJK_FAMILIES.map((f) => `"${f}"`), 'sans-serif'].join(', ');
+export const FONT_REGULAR = [UI_FAMILY];
+export const FONT_BOLD = [`${UI_FAMILY} Bold`, UI_FAMILY];
+/** For `localIdeographFontFamily`: any text layer left on the default stack uses the bundled font too. */
+export const CJK_CSS_FAMILIES = UI_FONT_CSS;

@@ -13,7 +13,7 @@ import { PERIODS, presetRange, type PeriodPreset, type ReplayApi } from './useRe
 const bar: CSSProperties = {
   position: 'absolute', top: 8, left: 8, right: 56, zIndex: 4, display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: '6px 10px',
   padding: '6px 10px', borderRadius: 4, background: 'var(--bg-raised, rgba(8, 17, 28, 0.92))', color: 'var(--text, #e6edf3)',
-  border: '1px solid var(--accent, #d29922)', font: '13px/1.5 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif', boxShadow: '0 2px 8px rgba(0,0,0,0.35)',
+  border: '1px solid var(--accent, #d29922)', font: '13px/1.5 var(--font)', boxShadow: '0 2px 8px rgba(0,0,0,0.35)',
 };
 const toggle: CSSProperties = {
   position: 'absolute', top: 8, left: 8, zIndex: 4, padding: '3px 10px', borderRadius: 4, cursor: 'pointer',

@@ -1,13 +1,15 @@
 /**
  * An ECharts chart of the statistics window (bars, lines, the district's choropleth): created
  * once, fed by setOption, resized with its box. The report renders SVG (vector in the PDF) and
- * without animation, and says when it has drawn (`onRendered`).
+ * without animation, and says when it has drawn (`onRendered`). Text is in the bundled font,
+ * set once its characters are loaded (a canvas would otherwise keep the fallback's boxes).
  */
 import { useEffect, useRef } from 'react';
 import { BarChart, LineChart, MapChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
+import { withBundledFont } from '../../fonts/load';
 
 echarts.use([BarChart, LineChart, MapChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, VisualMapComponent, CanvasRenderer, SVGRenderer]);
 
@@ -53,8 +55,14 @@ export function Chart({ option, testId, svg = false, onClick, onRendered, classN
   }, [svg]);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
+    let current = true;
+    void withBundledFont(option as Record<string, unknown>).then((o) => {
+      if (current) chart.current?.setOption(o, { notMerge: true });
+    });
+    return () => {
+      current = false;
+    };
+  }, [option, svg]);
 
   return <div ref={box} className={className} data-testid={testId} />;
 }

@@ -8,6 +8,7 @@ import { BarChart, PieChart } from 'echarts/charts';
 import { GridComponent, TitleComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { withBundledFont } from '../../fonts/load';
 
 echarts.use([BarChart, PieChart, GridComponent, TitleComponent, CanvasRenderer]);
 
@@ -36,9 +37,12 @@ export function EChart({ option, active, testId }: { option: ChartOption; active
   useEffect(() => {
     const c = chart.current;
     if (!c || !active || applied.current === option) return;
-    // Same structure every time: merging keeps the series and animates the values.
-    c.setOption(option, { lazyUpdate: true });
     applied.current = option;
+    // In the bundled font, once its characters are loaded: the canvas never redraws by itself.
+    void withBundledFont(option as Record<string, unknown>).then((o) => {
+      // Same structure every time: merging keeps the series and animates the values.
+      if (chart.current === c && applied.current === option) c.setOption(o, { lazyUpdate: true });
+    });
   }, [option, active]);
 
   return <div ref={box} className="wall-chart" data-testid={testId} />;

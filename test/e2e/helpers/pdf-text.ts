@@ -1,7 +1,7 @@
 /**
  * The text of a PDF that Chromium printed, for assertions (no PDF library in the project).
  * Chromium (Skia) writes text as glyph codes of embedded fonts (here Type3 fonts of 1-byte codes,
- * up to 256 glyphs each, cut from Noto Sans CJK) in Flate-compressed content streams, so the
+ * up to 256 glyphs each, cut from the bundled Noto Sans SC) in Flate-compressed content streams, so the
  * text is not in the file as bytes (Chinese nor ASCII). This reads it back the way a viewer's
  * copy-paste does: inflate every stream, take each font's ToUnicode CMap, and map the glyph
  * strings of the `Tj`/`TJ` operators after each `Tf` through their font's CMap.
@@ -99,14 +99,30 @@ export function pdfText(pdf: Buffer): string {
     if (!/\bT[jJ]\b/.test(content)) continue;
     let font: CMap | undefined;
     let line = '';
-    for (const m of content.matchAll(/\/([\w.+-]+)\s+[\d.]+\s+Tf|(\[[^\]]*\]|<[0-9a-fA-F\s]*>)\s*T[jJ]|\bET\b|\bT\*|\bTd\b|\bTD\b/g)) {
+    // A line is text on one baseline: Skia starts a text object (BT…ET) for every run of one font,
+    // and the bundled font is cut in slices, so one Chinese line spans several fonts and objects.
+    let y: number | null = null;
+    let lineY: number | null = null;
+    const NUM = '(-?[\\d.]+)';
+    const ops = new RegExp(`\\/([\\w.+-]+)\\s+[\\d.]+\\s+Tf|(\\[[^\\]]*\\]|<[0-9a-fA-F\\s]*>)\\s*T[jJ]|(?:${NUM}\\s+){5}${NUM}\\s+Tm|${NUM}\\s+${NUM}\\s+T[dD]|\\bT\\*`, 'g');
+    for (const m of content.matchAll(ops)) {
       if (m[1]) {
         font = fontMaps.get(m[1]);
       } else if (m[2]) {
+        if (line && lineY !== null && y !== null && Math.abs(y - lineY) > 0.5) {
+          lines.push(line);
+          line = '';
+        }
+        lineY = y;
         for (const h of m[2].matchAll(/<([0-9a-fA-F\s]*)>/g)) {
           for (const code of hexToCodes(h[1]!, font?.width ?? 4)) line += font?.map.get(code) ?? '';
         }
+      } else if (m[4] !== undefined) {
+        y = Number(m[4]);
+      } else if (m[6] !== undefined) {
+        y = (y ?? 0) + Number(m[6]);
       } else if (line) {
+        // T*: next line
         lines.push(line);
         line = '';
       }
