@@ -134,6 +134,23 @@ async function measure(page: Page, input: () => Promise<void>): Promise<Change> 
   return { latency, processing, to: Number(await count()) };
 }
 
+interface FetchedBytes { total: number; fonts: number; fontFiles: number }
+
+/**
+ * What a cold console load fetched over HTTP once the map has drawn its labels (the page, scripts,
+ * styles, the bundled font's slices; the bridge's WebSocket data is not a resource): each
+ * `newPage` has a fresh context, so nothing came from a cache.
+ */
+async function fetchedBytes(page: Page): Promise<FetchedBytes> {
+  await page.waitForTimeout(4000);
+  return await page.evaluate(`(() => {
+    const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+    const size = (e) => e.encodedBodySize || e.transferSize || 0;
+    const fonts = all.filter((e) => /\.woff2(\?|$)/.test(e.name));
+    return { total: all.reduce((n, e) => n + size(e), 0), fonts: fonts.reduce((n, e) => n + size(e), 0), fontFiles: fonts.length };
+  })()`) as FetchedBytes;
+}
+
 export async function benchConsole(): Promise<Figure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-console-'));
   // BENCH_RENDERER_DIR: a renderer built beforehand (e.g. to profile a build with sourcemaps).
@@ -163,12 +180,14 @@ export async function benchConsole(): Promise<Figure[]> {
 
     const loads: Array<{ ms: number; rows: number }> = [];
     let page: Page | null = null;
+    let fetched: FetchedBytes | null = null;
     for (let i = 0; i < LOADS; i++) {
       if (page) await page.context().close();
       const r = await firstRender(open);
       if (r.rows !== seeded) throw new Error(`the first queue render had ${r.rows} rows, not ${seeded}`);
       loads.push({ ms: r.ms, rows: r.rows });
       page = r.page;
+      if (i === 0) fetched = await fetchedBytes(page);
     }
     const p = page!;
     await p.locator('[data-testid="connection-bar"][data-state="online"]').waitFor({ timeout: 60_000 });
@@ -222,6 +241,9 @@ export async function benchConsole(): Promise<Figure[]> {
       { name: 'console.filter.p90', value: percentile(latency, 90), unit: 'ms' },
       { name: 'console.filter.max', value: latency[latency.length - 1]!, unit: 'ms' },
       { name: 'console.filter.processing.median', value: percentile(processing, 50), unit: 'ms' },
+      { name: 'console.first_load.bytes', value: fetched!.total, unit: 'bytes' },
+      { name: 'console.first_load.font_bytes', value: fetched!.fonts, unit: 'bytes' },
+      { name: 'console.first_load.font_files', value: fetched!.fontFiles, unit: 'files' },
       { name: 'console.loadavg_1min', value: os.loadavg()[0]!, unit: 'runnable' },
     ];
   } finally {
