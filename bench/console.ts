@@ -139,13 +139,15 @@ interface FetchedBytes { total: number; fonts: number; fontFiles: number }
 /**
  * What a cold console load fetched over HTTP once the map has drawn its labels (the page, scripts,
  * styles, the bundled font's slices; the bridge's WebSocket data is not a resource): each
- * `newPage` has a fresh context, so nothing came from a cache.
+ * `newPage` has a fresh context, so nothing came from a cache. A file fetched twice (the DOM and
+ * the map ask for the same font slice; the second comes from the HTTP cache) counts once.
  */
 async function fetchedBytes(page: Page): Promise<FetchedBytes> {
   await page.waitForTimeout(4000);
   return await page.evaluate(`(() => {
-    const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
-    const size = (e) => e.encodedBodySize || e.transferSize || 0;
+    const seen = new Set();
+    const all = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].filter((e) => !seen.has(e.name) && seen.add(e.name));
+    const size = (e) => e.encodedBodySize || 0;
     const fonts = all.filter((e) => /\.woff2(\?|$)/.test(e.name));
     return { total: all.reduce((n, e) => n + size(e), 0), fonts: fonts.reduce((n, e) => n + size(e), 0), fontFiles: fonts.length };
   })()`) as FetchedBytes;
