@@ -15,6 +15,7 @@ import { benchWallSoak } from './wall-soak';
 import { benchStats } from './stats';
 import { benchConsole } from './console';
 import { benchCatchup, benchIngest } from './ingest';
+import { benchHistory } from './history';
 
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.some((o) => name.startsWith(o));
@@ -50,6 +51,11 @@ if (wanted('ingest')) {
 }
 if (wanted('catchup')) {
   for (const f of await benchCatchup()) emit(f.unit === 'events/s' ? { ...f, ratio: f.value / sqlite.value, yardstick: sqlite.name } : f);
+}
+
+// The first start's month: its events per second against raw inserts of the same run.
+if (wanted('history')) {
+  for (const f of benchHistory()) emit(f.unit === 'events/s' ? { ...f, ratio: f.value / sqlite.value, yardstick: sqlite.name } : f);
 }
 
 if (wanted('stats')) {

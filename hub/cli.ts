@@ -1,6 +1,7 @@
 /** `npm run hub`: the standalone hub. */
 import { HUB_HELP, loadHubConfig } from './config';
 import { startHub } from './server';
+import { progressPrinter } from './simulator/progress';
 
 async function main(): Promise<void> {
   let loaded;
@@ -16,11 +17,14 @@ async function main(): Promise<void> {
     return;
   }
   const c = loaded.config;
+  const progress = progressPrinter();
   const hub = await startHub({
     dataDir: c.dataDir, host: c.host, port: c.port, defaultAccounts: c.defaultAccounts, credentialsFile: c.credentialsFile,
     sessionTtlMs: c.sessionTtlHours * 3600_000, maxFailedLogins: c.maxFailedLogins, lockoutMs: c.lockoutMinutes * 60_000, keepDays: c.keepDays,
     simulator: c.simulator ? { speed: c.simulatorSpeed, seed: c.simulatorSeed, scenario: c.simulatorScenario } : null,
+    history: c.historyDays > 0 ? { days: c.historyDays, seed: c.simulatorSeed, onProgress: progress.onProgress } : null,
   });
+  progress.done();
   const stop = () => void hub.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

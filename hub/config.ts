@@ -19,6 +19,8 @@ export const HubConfigSchema = z.strictObject({
   simulatorSpeed: z.coerce.number().positive().max(3600).default(1),
   simulatorSeed: z.coerce.number().int().default(1),
   simulatorScenario: z.enum(['day', 'typhoon']).default('day'),
+  /** Days of the simulator's recent past generated into a new store (0: none). */
+  historyDays: z.coerce.number().int().min(0).max(90).default(0),
 });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 
@@ -29,6 +31,7 @@ const ENV: Record<string, keyof HubConfig> = {
   LINKAGE_HUB_LOCKOUT_MINUTES: 'lockoutMinutes', LINKAGE_HUB_KEEP_DAYS: 'keepDays',
   LINKAGE_HUB_SIMULATOR: 'simulator', LINKAGE_HUB_SIMULATOR_SPEED: 'simulatorSpeed',
   LINKAGE_HUB_SIMULATOR_SEED: 'simulatorSeed', LINKAGE_HUB_SIMULATOR_SCENARIO: 'simulatorScenario',
+  LINKAGE_HUB_HISTORY_DAYS: 'historyDays',
 };
 
 function bool(v: string): boolean | string {
@@ -92,4 +95,5 @@ export const HUB_HELP = `npm run hub -- [options]
   --simulator-speed <x>       simulated time factor, 1–3600 (1)
   --simulator-seed <n>        simulator seed (1)
   --simulator-scenario <s>    day | typhoon (day)
+  --history-days <n>          a new store starts with this many days of simulated past, 0–90 (0)
 Every option also reads from LINKAGE_HUB_<NAME> (e.g. LINKAGE_HUB_PORT).`;

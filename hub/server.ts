@@ -20,6 +20,7 @@ import { DeadlineTimer } from './deadlines/timer';
 import { PositionStream } from './positions';
 import { Simulator } from './simulator/simulator';
 import { activateTyphoonOperation } from './simulator/typhoon';
+import { ensureHistory, STORE_FILE, type HistoryProgress, type HistoryResult } from './simulator/history';
 import { DomainError } from '../shared/domain/errors';
 import { LoginRequest } from '../shared/protocol';
 import type { NewUser } from './auth/users';
@@ -42,6 +43,11 @@ export interface HubOptions {
   clock?: () => number;
   /** Run the simulator inside this hub (the embedded district does by default). */
   simulator?: { speed: number; seed: number; scenario: 'day' | 'typhoon' } | null;
+  /**
+   * On the first start of a store (no hub.sqlite yet), generate this many days of the
+   * simulator's recent past before listening (issue 15); later starts reuse the store.
+   */
+  history?: { days: number; seed: number; casesPerDay?: number; onProgress?: (p: HistoryProgress) => void } | null;
   log?: (msg: string) => void;
 }
 
@@ -51,6 +57,10 @@ export interface RunningHub {
   core: HubCore;
   positions: PositionStream;
   credentials: DefaultCredentials | null;
+  /** What this start generated (null: the store existed, or no history was asked for). */
+  history: HistoryResult | null;
+  /** The embedded simulator's figures (null without one): tests check it goes on without errors. */
+  simulatorStats(): ReturnType<Simulator['stats']> | null;
   createUser(u: NewUser): ReturnType<HubCore['users']['create']>;
   /** Snapshots held for sockets right now (each a full copy of a scope; bounded, see sockets.ts). */
   heldSnapshots(): number;
@@ -60,12 +70,14 @@ export interface RunningHub {
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const log = opts.log ?? ((m: string) => console.log(`[hub] ${m}`));
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  const history = opts.history ? ensureHistory(opts.dataDir, { ...opts.history, log: (m) => log(`[history] ${m}`) }) : null;
+  if (history) log(`history: ${history.days} days, ${history.cases} cases, ${history.events} events in ${history.seconds.toFixed(1)} s`);
   // Above 1× the hub lives on the simulator's clock, so deadlines and overdue marks run at that speed.
   const speed = opts.simulator?.speed ?? 1;
   let simulator: Simulator | null = null;
   const clock = opts.clock ?? (speed > 1 ? () => simulator?.now() ?? Date.now() : Date.now);
   const rules = loadRules();
-  const core = new HubCore(path.join(opts.dataDir, 'hub.sqlite'), rules, {
+  const core = new HubCore(path.join(opts.dataDir, STORE_FILE), rules, {
     sessionTtlMs: opts.sessionTtlMs ?? 12 * 3600_000,
     maxFailedLogins: opts.maxFailedLogins ?? 5,
     lockoutMs: opts.lockoutMs ?? 15 * 60_000,
@@ -131,7 +143,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   }
 
   return {
-    url, port, core, positions, credentials,
+    url, port, core, positions, credentials, history,
+    simulatorStats: () => simulator?.stats() ?? null,
     createUser: (u) => core.users.create(u),
     heldSnapshots: () => sockets.heldSnapshots(),
     async close() {

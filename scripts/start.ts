@@ -9,8 +9,10 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { z } from 'zod';
 import { startHub } from '../hub/server';
+import { STORE_FILE } from '../hub/simulator/history';
 import { startBrowserApp } from '../main/web/app';
 import { findBrowser } from '../main/web/browser';
+import { progressPrinter } from '../hub/simulator/progress';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -25,6 +27,9 @@ const HELP = `npm start -- [options]
   --speed <x>          simulator speed on the embedded district (1)
   --scenario <s>       day | typhoon (day)
   --no-simulator       embedded district without the simulator
+  --history-days <n>   days of recent past a new embedded store starts with (30; 0 = none)
+  --reset              remove the embedded hub's store and the workstation replicas first
+                       (a fresh district: new accounts, a newly generated month)
   --help               this text
 Environment: LINKAGE_DATA_DIR, CHROME_PATH (the browser to open in browser mode).`;
 
@@ -40,6 +45,8 @@ const Options = z.object({
   speed: z.coerce.number().positive().max(3600).default(1),
   scenario: z.enum(['day', 'typhoon']).default('day'),
   simulator: z.boolean().default(true),
+  historyDays: z.coerce.number().int().min(0).max(90).default(30),
+  reset: z.boolean().default(false),
   help: z.boolean().default(false),
 });
 
@@ -57,7 +64,7 @@ function parse(argv: string[]): z.infer<typeof Options> {
     if (!a.startsWith('--')) throw new Error(`unexpected argument '${a}'`);
     const key = a.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (key.startsWith('no') && key.length > 2) raw[key[2]!.toLowerCase() + key.slice(3)] = false;
-    else if (['browser', 'help'].includes(key)) raw[key] = true;
+    else if (['browser', 'help', 'reset'].includes(key)) raw[key] = true;
     else raw[key] = argv[++i];
   }
   const r = Options.safeParse(raw);
@@ -96,6 +103,16 @@ function electronBinary(log: (m: string) => void): string | null {
   return fs.existsSync(bin) ? bin : null;
 }
 
+/** `--reset`: the embedded hub's store and every workstation's replica and outbox go; said before it is done. */
+function reset(dataDir: string, say: (m: string) => void): void {
+  for (const dir of ['hub', 'workstation']) {
+    const p = path.join(dataDir, dir);
+    if (!fs.existsSync(p)) continue;
+    say(`--reset: removing ${p}${dir === 'workstation' ? ' (replicas and any commands not yet sent)' : ' (the embedded district and its accounts)'}`);
+    fs.rmSync(p, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   let o: z.infer<typeof Options>;
   try {
@@ -115,6 +132,7 @@ async function main(): Promise<void> {
     log(m);
   };
   say(`data and logs: ${o.dataDir}`);
+  if (o.reset) reset(o.dataDir, say);
 
   buildRendererIfStale(say);
 
@@ -123,11 +141,19 @@ async function main(): Promise<void> {
   let closeHub = async () => {};
   if (!hubUrl) {
     credentialsFile = path.join(o.dataDir, 'hub', 'credentials.json');
+    const hubDir = path.join(o.dataDir, 'hub');
+    const firstStart = !fs.existsSync(path.join(hubDir, STORE_FILE));
+    // The month is made only with the simulator, which goes on from where it ends.
+    const history = firstStart && o.simulator && o.historyDays > 0;
+    if (history) say(`first start: generating the last ${o.historyDays} days of the district (about a minute)…`);
+    const progress = progressPrinter();
     const hub = await startHub({
-      dataDir: path.join(o.dataDir, 'hub'), host: '127.0.0.1', port: 0, defaultAccounts: true, credentialsFile,
+      dataDir: hubDir, host: '127.0.0.1', port: 0, defaultAccounts: true, credentialsFile,
       simulator: o.simulator ? { speed: o.speed, seed: 1, scenario: o.scenario } : null,
-      log: (m) => (m.startsWith('  ') || m.startsWith('default') ? say(`[hub] ${m}`) : log(`[hub] ${m}`)),
+      history: history ? { days: o.historyDays, seed: 1, onProgress: (p) => progress.onProgress(p) } : null,
+      log: (m) => (m.startsWith('  ') || m.startsWith('default') || m.startsWith('history') ? say(`[hub] ${m}`) : log(`[hub] ${m}`)),
     });
+    progress.done();
     hubUrl = hub.url;
     closeHub = () => hub.close();
     say(`embedded hub: ${hub.url} (default district${o.simulator ? `, simulator ×${o.speed}` : ''})`);

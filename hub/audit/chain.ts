@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
+import { jsonOf } from '../store/json';
 
 export interface AuditEntry {
   at: number;
@@ -39,7 +40,7 @@ export class AuditChain {
   appendInTx(e: AuditEntry): () => void {
     const saved = this.last;
     const n = saved.n + 1;
-    const row = { ...e, before: e.before === undefined ? null : JSON.stringify(e.before), after: e.after === undefined ? null : JSON.stringify(e.after) };
+    const row = { ...e, before: e.before === undefined ? null : jsonOf(e.before), after: e.after === undefined ? null : jsonOf(e.after) };
     const hash = digest(saved.hash, n, row);
     this.insert.run(n, row.at, row.userId, row.commandId, row.type, row.entityId, row.before, row.after, saved.hash, hash);
     this.last = { n, hash };

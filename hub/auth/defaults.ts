@@ -29,7 +29,10 @@ const ACCOUNTS: Array<Omit<NewUser, 'password'>> = [
 ];
 
 export function createDefaultAccounts(core: HubCore, sourceKeys: Record<string, string> | null, credentialsFile: string | null, log: (m: string) => void): DefaultCredentials | null {
-  if (core.users.count() > 0) return null;
+  // The simulator's own users (sim-*, made by a generated history) are not people: a store
+  // with only them still needs its accounts.
+  const people = core.db.prepare(`SELECT COUNT(*) FROM users WHERE username NOT LIKE 'sim-%'`).pluck().get() as number;
+  if (people > 0) return null;
   const accounts = ACCOUNTS.map((a) => {
     const password = generatePassword();
     core.users.create({ ...a, password });

@@ -3,6 +3,7 @@ import type { Actor } from '../../shared/domain/roles';
 import { DomainError } from '../../shared/domain/errors';
 import type { Camera, CommandPayload, Unit } from '../../shared/protocol';
 import type { CommandContext, HandlerResult } from './context';
+import { prepared } from '../store/db';
 
 const CENTER = ['officer', 'coordinator', 'admin'];
 
@@ -17,7 +18,7 @@ function inScope(actor: Actor, subdistrict: string): boolean {
 }
 
 export function setUnitStatus(ctx: CommandContext, actor: Actor, commandId: string, p: CommandPayload<'unit.setStatus'>, expected: number | null): HandlerResult {
-  const row = ctx.db.prepare('SELECT state FROM units WHERE id = ?').get(p.unitId) as { state: string } | undefined;
+  const row = prepared(ctx.db, 'SELECT state FROM units WHERE id = ?').get(p.unitId) as { state: string } | undefined;
   if (!row) throw new DomainError('not_found', `unit ${p.unitId} does not exist`);
   const before = JSON.parse(row.state) as Unit;
   // A liaison commands its own department's units; the center those of its subdistricts.
@@ -26,20 +27,20 @@ export function setUnitStatus(ctx: CommandContext, actor: Actor, commandId: stri
   if (actor.role !== 'liaison' && !inScope(actor, before.subdistrictCode)) throw new DomainError('out_of_scope', `unit ${before.id} is outside your scope`);
   checkVersion('unit', before.id, before.version, expected);
   const u: Unit = { ...before, status: p.status, caseId: p.caseId === undefined ? before.caseId : p.caseId, version: before.version + 1, updatedAt: ctx.now };
-  ctx.db.prepare('UPDATE units SET version = ?, state = ? WHERE id = ?').run(u.version, JSON.stringify(u), u.id);
+  prepared(ctx.db, 'UPDATE units SET version = ?, state = ? WHERE id = ?').run(u.version, JSON.stringify(u), u.id);
   ctx.emit({ type: 'unit.statusChanged', entity: 'unit', id: u.id, subdistrict: u.subdistrictCode, owners: [u.departmentCode], state: u, by: actor.userId, commandId, detail: { from: before.status, to: u.status } });
   return { entityId: u.id, version: u.version, before, after: u };
 }
 
 export function setCameraStatus(ctx: CommandContext, actor: Actor, commandId: string, p: CommandPayload<'camera.setStatus'>, expected: number | null): HandlerResult {
-  const row = ctx.db.prepare('SELECT state FROM cameras WHERE id = ?').get(p.cameraId) as { state: string } | undefined;
+  const row = prepared(ctx.db, 'SELECT state FROM cameras WHERE id = ?').get(p.cameraId) as { state: string } | undefined;
   if (!row) throw new DomainError('not_found', `camera ${p.cameraId} does not exist`);
   const before = JSON.parse(row.state) as Camera;
   if (!CENTER.includes(actor.role)) throw new DomainError('forbidden', `role ${actor.role} may not change a camera's status`);
   if (!inScope(actor, before.subdistrictCode)) throw new DomainError('out_of_scope', `camera ${before.id} is outside your scope`);
   checkVersion('camera', before.id, before.version, expected);
   const c: Camera = { ...before, status: p.status, version: before.version + 1, updatedAt: ctx.now };
-  ctx.db.prepare('UPDATE cameras SET version = ?, state = ? WHERE id = ?').run(c.version, JSON.stringify(c), c.id);
+  prepared(ctx.db, 'UPDATE cameras SET version = ?, state = ? WHERE id = ?').run(c.version, JSON.stringify(c), c.id);
   ctx.emit({ type: 'camera.statusChanged', entity: 'camera', id: c.id, subdistrict: c.subdistrictCode, owners: [], state: c, by: actor.userId, commandId, detail: { from: before.status, to: c.status } });
   return { entityId: c.id, version: c.version, before, after: c };
 }

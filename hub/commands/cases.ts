@@ -4,20 +4,22 @@ import { DomainError } from '../../shared/domain/errors';
 import { transition, type CaseAction } from '../../shared/domain/lifecycle';
 import type { Case, CommandPayload, ReportPayload } from '../../shared/protocol';
 import type { CommandContext, HandlerResult } from './context';
+import { prepared } from '../store/db';
+import { jsonOf, parseKept } from '../store/json';
 
 type CaseCommand = Exclude<import('../../shared/protocol').CommandType, 'unit.setStatus' | 'camera.setStatus'>;
 
 export function loadCase(ctx: CommandContext, id: string): Case {
-  const row = ctx.db.prepare('SELECT state FROM cases WHERE id = ?').get(id) as { state: string } | undefined;
+  const row = prepared(ctx.db, 'SELECT state FROM cases WHERE id = ?').get(id) as { state: string } | undefined;
   if (!row) throw new DomainError('not_found', `case ${id} does not exist`);
-  return JSON.parse(row.state) as Case;
+  return parseKept<Case>(row.state);
 }
 
 function save(ctx: CommandContext, c: Case): void {
-  ctx.db.prepare(`INSERT INTO cases (id, version, status, subdistrict, owners, external_ref, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  prepared(ctx.db, `INSERT INTO cases (id, version, status, subdistrict, owners, external_ref, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(id) DO UPDATE SET version = excluded.version, status = excluded.status, subdistrict = excluded.subdistrict,
     owners = excluded.owners, external_ref = excluded.external_ref, updated_at = excluded.updated_at, state = excluded.state`)
-    .run(c.id, c.version, c.status, c.subdistrictCode, JSON.stringify(c.owners), c.externalRef, c.updatedAt, JSON.stringify(c));
+    .run(c.id, c.version, c.status, c.subdistrictCode, JSON.stringify(c.owners), c.externalRef, c.updatedAt, jsonOf(c));
 }
 
 /**
@@ -35,9 +37,9 @@ export function emitCase(ctx: CommandContext, type: string, c: Case, by: string 
 function nextCaseId(ctx: CommandContext): string {
   const day = new Date(ctx.now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
   const key = `case_counter_${day}`;
-  const row = ctx.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = prepared(ctx.db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   const n = Number(row?.value ?? 0) + 1;
-  ctx.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(n));
+  prepared(ctx.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(n));
   return `MH${day}${String(n).padStart(5, '0')}`;
 }
 
@@ -48,7 +50,7 @@ export function reportCase(ctx: CommandContext, actor: Actor, commandId: string,
     throw new DomainError('out_of_scope', `the point lies in subdistrict ${region.subdistrictCode}, outside your scope`);
   }
   if (p.externalRef) {
-    const dup = ctx.db.prepare('SELECT id FROM cases WHERE external_ref = ?').get(p.externalRef) as { id: string } | undefined;
+    const dup = prepared(ctx.db, 'SELECT id FROM cases WHERE external_ref = ?').get(p.externalRef) as { id: string } | undefined;
     if (dup) throw new DomainError('conflict', `external reference ${p.externalRef} is already case ${dup.id}`);
   }
   const reportedAt = Math.min(p.reportedAt ?? ctx.now, ctx.now);

@@ -14,6 +14,7 @@ import {
 import { OPERATION_COMMAND_TYPES, OperationSchema, type Case, type Command, type Operation, type OperationCommandType, type Unit } from '../../shared/protocol';
 import { readResource } from '../resources';
 import type { CommandContext, HandlerResult } from './context';
+import { prepared } from '../store/db';
 
 export type OperationCommand = Extract<Command, { type: OperationCommandType }>;
 
@@ -43,13 +44,13 @@ const EVENT_OF: Record<OperationCommandType, string> = {
 };
 
 function loadOperation(ctx: CommandContext, id: string): Operation {
-  const row = ctx.db.prepare('SELECT state FROM operations WHERE id = ?').get(id) as { state: string } | undefined;
+  const row = prepared(ctx.db, 'SELECT state FROM operations WHERE id = ?').get(id) as { state: string } | undefined;
   if (!row) throw new DomainError('not_found', `operation ${id} does not exist`);
   return JSON.parse(row.state) as Operation;
 }
 
 function save(ctx: CommandContext, op: Operation): void {
-  ctx.db.prepare(`INSERT INTO operations (id, version, status, plan_id, departments, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)
+  prepared(ctx.db, `INSERT INTO operations (id, version, status, plan_id, departments, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(id) DO UPDATE SET version = excluded.version, status = excluded.status, departments = excluded.departments,
     updated_at = excluded.updated_at, state = excluded.state`)
     .run(op.id, op.version, op.status, op.planId, JSON.stringify(operationDepartments(op)), op.updatedAt, JSON.stringify(op));
@@ -76,9 +77,9 @@ function emitOperation(ctx: CommandContext, type: string, op: Operation, before:
 function nextOperationId(ctx: CommandContext): string {
   const day = new Date(ctx.now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
   const key = `operation_counter_${day}`;
-  const row = ctx.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = prepared(ctx.db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   const n = Number(row?.value ?? 0) + 1;
-  ctx.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(n));
+  prepared(ctx.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(n));
   return `OP${day}${String(n).padStart(3, '0')}`;
 }
 
@@ -91,7 +92,7 @@ function activate(ctx: CommandContext, actor: Actor, commandId: string, p: Extra
   const plan = loadPlans().plan(p.planId);
   const caseIds = [...new Set(p.caseIds)];
   const cases = caseIds.map((id) => {
-    const row = ctx.db.prepare('SELECT state FROM cases WHERE id = ?').get(id) as { state: string } | undefined;
+    const row = prepared(ctx.db, 'SELECT state FROM cases WHERE id = ?').get(id) as { state: string } | undefined;
     if (!row) throw new DomainError('not_found', `case ${id} does not exist`);
     return JSON.parse(row.state) as Case;
   });
@@ -100,7 +101,7 @@ function activate(ctx: CommandContext, actor: Actor, commandId: string, p: Extra
   // Two coordinators opening the same plan for the same cases (one of them offline) would
   // split the command in two: the second is refused and told which operation to join.
   if (caseIds.length) {
-    const active = (ctx.db.prepare(`SELECT state FROM operations WHERE status = 'active' AND plan_id = ?`).all(plan.id) as { state: string }[]).map((r) => JSON.parse(r.state) as Operation);
+    const active = (prepared(ctx.db, `SELECT state FROM operations WHERE status = 'active' AND plan_id = ?`).all(plan.id) as { state: string }[]).map((r) => JSON.parse(r.state) as Operation);
     const overlap = active.find((o) => o.caseIds.some((id) => caseIds.includes(id)));
     if (overlap) throw new DomainError('conflict', `operation ${overlap.id} already runs ${plan.id} for some of these cases`);
   }
@@ -168,7 +169,7 @@ export function actOnOperation(ctx: CommandContext, actor: Actor, cmd: Operation
       Object.assign(detail, { done: cmd.payload.done });
       break;
     case 'operation.assignUnit': {
-      const row = ctx.db.prepare('SELECT state FROM units WHERE id = ?').get(cmd.payload.unitId) as { state: string } | undefined;
+      const row = prepared(ctx.db, 'SELECT state FROM units WHERE id = ?').get(cmd.payload.unitId) as { state: string } | undefined;
       if (!row) throw new DomainError('not_found', `unit ${cmd.payload.unitId} does not exist`);
       const unit = JSON.parse(row.state) as Unit;
       // A department sends its own units; the coordinator may send anyone's.

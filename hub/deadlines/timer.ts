@@ -1,14 +1,21 @@
 /**
  * Marks cases "due soon" and "overdue" as events, so every replica and wall learns it at the
  * same moment. The marks are derived from the deadlines, never set by hand.
+ *
+ * Incremental: the watch remembers each open case's next mark time and rereads only the cases
+ * changed since its last pass (cases_updated index), so a pass over a district with thousands
+ * of open cases costs a map walk, not thousands of JSON parses — a month of history runs one
+ * pass every few simulated minutes, and the live hub one every 30 s.
  */
 import { DEFAULT_CASE_DUE_SOON, deadlineState } from '../../shared/domain/deadlines';
 import type { Case } from '../../shared/protocol';
 import type { HubCore } from '../core';
 import { emitCase } from '../commands/cases';
 
+const OPEN = ['reported', 'registered', 'returned', 'dispatched', 'accepted', 'reopened'];
+
 /** The deadline that runs now for a case in this status, if any. */
-export function runningDeadline(c: Case): number | null {
+export function runningDeadline(c: Pick<Case, 'status' | 'dispatchDue' | 'handlingDue'>): number | null {
   switch (c.status) {
     case 'reported': case 'registered': case 'returned': return c.dispatchDue;
     case 'dispatched': case 'accepted': case 'reopened': return c.handlingDue;
@@ -16,38 +23,108 @@ export function runningDeadline(c: Case): number | null {
   }
 }
 
+function stageStart(c: Pick<Case, 'status' | 'reportedAt' | 'dispatchedAt'>): number {
+  return c.status === 'dispatched' || c.status === 'accepted' || c.status === 'reopened' ? c.dispatchedAt ?? c.reportedAt : c.reportedAt;
+}
+
+/** The fields of a case its marks depend on. */
+type Clock = Pick<Case, 'status' | 'reportedAt' | 'dispatchedAt' | 'dispatchDue' | 'handlingDue' | 'dueSoonAt' | 'overdueAt'>;
+
+/** When the case's next mark falls due (due soon, then overdue), or null when it has none left. */
+export function nextMarkAt(c: Clock): number | null {
+  const due = runningDeadline(c);
+  if (due === null || c.overdueAt !== null) return null;
+  if (c.dueSoonAt !== null) return due + 1;
+  // deadlineState's due-soon margin: the last fraction of the stage's window.
+  const margin = DEFAULT_CASE_DUE_SOON.dueSoonFraction * Math.max(0, due - stageStart(c));
+  return Math.min(due - margin, due + 1);
+}
+
+export class DeadlineWatch {
+  /** Open cases with a mark still to come, and when to look at each again. */
+  private readonly watched = new Map<string, number>();
+  private since = -Infinity;
+  private lastNow = -Infinity;
+  private readonly changed;
+  private readonly one;
+
+  constructor(private readonly core: HubCore) {
+    // Only the clock's fields, picked out by SQLite (a month's passes reread ~300k changed cases).
+    this.changed = core.db.prepare(`SELECT id, status, json_extract(state, '$.reportedAt', '$.dispatchedAt', '$.dispatchDue', '$.handlingDue', '$.dueSoonAt', '$.overdueAt') AS clock
+      FROM cases WHERE updated_at >= ?`).raw();
+    this.one = core.db.prepare('SELECT state FROM cases WHERE id = ?').pluck();
+  }
+
+  /** One pass at the hub's now; returns how many cases were marked. */
+  tick(): number {
+    const now = this.core.clock();
+    // A clock set back (tests, a corrected system clock) could hide changes stamped before `since`: reread all.
+    if (now < this.lastNow) {
+      this.watched.clear();
+      this.since = -Infinity;
+    }
+    this.lastNow = now;
+    for (const [id, status, clock] of this.changed.all(this.since) as Array<[string, Case['status'], string]>) {
+      if (!OPEN.includes(status)) {
+        this.watched.delete(id);
+        continue;
+      }
+      const [reportedAt, dispatchedAt, dispatchDue, handlingDue, dueSoonAt, overdueAt] = JSON.parse(clock) as [number, number | null, number, number | null, number | null, number | null];
+      this.watch(id, { status, reportedAt, dispatchedAt, dispatchDue, handlingDue, dueSoonAt, overdueAt });
+    }
+    // Everything committed so far carries a time ≤ now; what commits later carries ≥ now.
+    this.since = now;
+    let marked = 0;
+    for (const [id, at] of this.watched) {
+      if (at > now) continue;
+      const state = this.one.get(id) as string | undefined;
+      if (!state) {
+        this.watched.delete(id);
+        continue;
+      }
+      if (this.mark(JSON.parse(state) as Case, now)) marked++;
+      this.watch(id, JSON.parse(this.one.get(id) as string) as Case);
+    }
+    return marked;
+  }
+
+  private watch(id: string, c: Clock): void {
+    const at = OPEN.includes(c.status) ? nextMarkAt(c) : null;
+    if (at === null) this.watched.delete(id);
+    else this.watched.set(id, at);
+  }
+
+  private mark(c: Case, now: number): boolean {
+    const due = runningDeadline(c);
+    if (due === null) return false;
+    const state = deadlineState(due, now, { ...DEFAULT_CASE_DUE_SOON, startedAt: stageStart(c) });
+    const mark = state === 'overdue' && c.overdueAt === null ? 'case.overdue' : state === 'due_soon' && c.dueSoonAt === null ? 'case.dueSoon' : null;
+    if (!mark) return false;
+    const events = this.core.system(mark, c.id, (ctx) => {
+      const fresh = JSON.parse(this.one.get(c.id) as string) as Case;
+      if (fresh.version !== c.version) return null;
+      // A mark keeps the version: it must not turn an officer's pending action into a conflict.
+      const next: Case = { ...fresh, updatedAt: ctx.now, ...(mark === 'case.overdue' ? { overdueAt: ctx.now, dueSoonAt: fresh.dueSoonAt ?? ctx.now } : { dueSoonAt: ctx.now }) };
+      emitCase(ctx, mark, next, null, null, { due });
+      return { before: fresh, after: next };
+    });
+    return events.length > 0;
+  }
+}
+
 export class DeadlineTimer {
   private readonly timer: NodeJS.Timeout;
+  private readonly watch: DeadlineWatch;
 
-  constructor(private readonly core: HubCore, intervalMs: number) {
+  constructor(core: HubCore, intervalMs: number) {
+    this.watch = new DeadlineWatch(core);
     this.timer = setInterval(() => this.tick(), intervalMs);
     this.timer.unref();
   }
 
   /** One pass over the open cases; returns how many were marked. */
   tick(): number {
-    const now = this.core.clock();
-    const rows = this.core.db.prepare(`SELECT state FROM cases WHERE status IN ('reported','registered','returned','dispatched','accepted','reopened')`).all() as { state: string }[];
-    let marked = 0;
-    for (const r of rows) {
-      const c = JSON.parse(r.state) as Case;
-      const due = runningDeadline(c);
-      if (due === null) continue;
-      const start = c.status === 'dispatched' || c.status === 'accepted' || c.status === 'reopened' ? c.dispatchedAt ?? c.reportedAt : c.reportedAt;
-      const state = deadlineState(due, now, { ...DEFAULT_CASE_DUE_SOON, startedAt: start });
-      const mark = state === 'overdue' && c.overdueAt === null ? 'case.overdue' : state === 'due_soon' && c.dueSoonAt === null ? 'case.dueSoon' : null;
-      if (!mark) continue;
-      this.core.system(mark, c.id, (ctx) => {
-        const fresh = JSON.parse((ctx.db.prepare('SELECT state FROM cases WHERE id = ?').get(c.id) as { state: string }).state) as Case;
-        if (fresh.version !== c.version) return null;
-        // A mark keeps the version: it must not turn an officer's pending action into a conflict.
-        const next: Case = { ...fresh, updatedAt: ctx.now, ...(mark === 'case.overdue' ? { overdueAt: ctx.now, dueSoonAt: fresh.dueSoonAt ?? ctx.now } : { dueSoonAt: ctx.now }) };
-        emitCase(ctx, mark, next, null, null, { due });
-        return { before: fresh, after: next };
-      });
-      marked++;
-    }
-    return marked;
+    return this.watch.tick();
   }
 
   stop(): void {

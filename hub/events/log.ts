@@ -4,6 +4,7 @@
  * rolled-back command or batch gives its numbers back (`rewind`, `rolledBack`).
  */
 import type { Db } from '../store/db';
+import { jsonOf } from '../store/json';
 import type { HubEvent, EntityKind } from '../../shared/protocol';
 import { canSee, type Actor } from '../../shared/domain/roles';
 
@@ -46,7 +47,10 @@ export class EventLog {
     return batch.map((e) => {
       const seq = ++this.tentative;
       const data = { state: e.state, by: e.by, commandId: e.commandId, detail: e.detail };
-      this.insert.run(seq, at, e.type, e.entity, e.id, e.subdistrict, JSON.stringify(e.owners), JSON.stringify(data));
+      // The same text JSON.stringify(data) gives, with the state's text made once (store/json.ts).
+      const text = e.state === undefined || e.by === undefined || e.commandId === undefined || e.detail === undefined ? JSON.stringify(data)
+        : `{"state":${jsonOf(e.state)},"by":${JSON.stringify(e.by)},"commandId":${JSON.stringify(e.commandId)},"detail":${JSON.stringify(e.detail)}}`;
+      this.insert.run(seq, at, e.type, e.entity, e.id, e.subdistrict, JSON.stringify(e.owners), text);
       return { seq, at, type: e.type, entity: e.entity, id: e.id, data };
     });
   }

@@ -1,9 +1,8 @@
 /**
  * The simulator's people are real users of the hub: a duty officer at the center and a liaison
- * per department, created once with random passwords nobody is told (nobody logs in as them;
+ * per department, created once without passwords (nobody can log in as them;
  * they act through the same command path as everyone, audited under their own names).
  */
-import { randomBytes } from 'node:crypto';
 import type { Actor, Role } from '../../shared/domain/roles';
 import type { HubCore } from '../core';
 import type { Department } from './world';
@@ -19,7 +18,7 @@ interface Row { id: string; role: Role; subdistricts: string; department: string
 function ensureUser(core: HubCore, username: string, displayName: string, role: Role, departmentCode: string | null): Actor {
   let row = core.db.prepare('SELECT id, role, subdistricts, department FROM users WHERE username = ?').get(username) as Row | undefined;
   if (!row) {
-    const u = core.users.create({ username, displayName, role, departmentCode, password: randomBytes(24).toString('base64url') });
+    const u = core.users.createWithoutLogin({ username, displayName, role, departmentCode });
     row = { id: u.id, role: u.role, subdistricts: JSON.stringify(u.subdistricts), department: u.departmentCode };
   }
   // Someone may have made this username by hand with another role: acting as it would only

@@ -84,9 +84,10 @@ export const ROADS: Readonly<Record<string, readonly string[]>> = {
 };
 export const FALLBACK_ROADS = ['沪闵路', '莘松路', '七莘路', '顾戴路', '春申路'];
 
+const ROAD_KEYS = Object.keys(ROADS).sort((a, b) => b.length - a.length);
+
 export function roadsOf(subdistrictName: string): readonly string[] {
-  const keys = Object.keys(ROADS).sort((a, b) => b.length - a.length);
-  const key = keys.find((k) => subdistrictName.includes(k));
+  const key = ROAD_KEYS.find((k) => subdistrictName.includes(k));
   return key ? ROADS[key]! : FALLBACK_ROADS;
 }
 

@@ -56,13 +56,13 @@ export class Rng {
   }
 
   /** One of `items` with probability proportional to `weight(item)`. */
-  weighted<T>(items: readonly T[], weight: (item: T) => number): T {
+  weighted<T>(items: readonly T[], weight: (item: T, index: number) => number): T {
     let total = 0;
-    for (const it of items) total += Math.max(0, weight(it));
+    for (let i = 0; i < items.length; i++) total += Math.max(0, weight(items[i]!, i));
     let r = this.next() * total;
-    for (const it of items) {
-      r -= Math.max(0, weight(it));
-      if (r < 0) return it;
+    for (let i = 0; i < items.length; i++) {
+      r -= Math.max(0, weight(items[i]!, i));
+      if (r < 0) return items[i]!;
     }
     return items[items.length - 1]!;
   }

@@ -41,6 +41,12 @@ export interface SimulatorOptions {
   /** Simulated instant to start from; default the real clock's now. */
   start?: number;
   casesPerDay?: number;
+  /**
+   * Departments send units out (status changes, "arrived on scene" notes) from this simulated
+   * instant on; before it they handle cases without one. A generated month keeps units for its
+   * last days, whose tracks it keeps: a third fewer commands for the weeks before.
+   */
+  unitsFrom?: number;
   /** Called once when the typhoon surge needs an emergency operation (no such command exists yet). */
   onOperationNeeded?: (cases: Case[]) => void;
   log?: (msg: string) => void;
@@ -71,7 +77,8 @@ export interface SimulatorStats {
 }
 
 type Step =
-  | { kind: 'arrival' } | { kind: 'surge' } | { kind: 'cap' } | { kind: 'shift' }
+  | { kind: 'arrival' } | { kind: 'surge' } | { kind: 'cap' } | { kind: 'shift' } | { kind: 'storm' }
+  | { kind: 'hook'; run: (t: number) => void }
   | { kind: 'triage' | 'dispatch' | 'verify' | 'suspend' | 'resume'; caseId: string }
   | { kind: 'respond' | 'resolve' | 'progress'; caseId: string; dept: string }
   | { kind: 'arrive' | 'leave'; caseId: string; unitId: string };
@@ -127,6 +134,8 @@ export class Simulator {
   private capCase: string | null = null;
   private readonly surgeCases: string[] = [];
   private operationCalled = false;
+  private operationsRequested = 0;
+  private readonly st: { caseState: ReturnType<HubCore['db']['prepare']> };
   private readonly counters = { commands: {} as Record<string, number>, refusals: {} as Record<string, number>, skipped: 0, errors: 0, lagMs: 0 };
   private readonly refusalLog: SimulatorStats['refusalLog'] = [];
 
@@ -138,6 +147,7 @@ export class Simulator {
     this.real = opts.clock ?? Date.now;
     this.log = opts.log ?? ((m) => console.log(`[simulator] ${m}`));
     this.simAnchor = opts.start ?? this.real();
+    this.st = { caseState: core.db.prepare('SELECT state FROM cases WHERE id = ?').pluck() };
   }
 
   /** Simulated now: the running step's own time, else start + real elapsed × speed. */
@@ -169,6 +179,47 @@ export class Simulator {
     this.timer = null;
   }
 
+  /**
+   * Fast-forward without timers (a month of history): runs every step due by `t` in agenda
+   * order, each on its own simulated time as the live loop does, then leaves `now()` at `t`.
+   * No positions are sampled; the caller asks for them (`sampleFleet`) where it wants tracks.
+   * Returns the steps run.
+   */
+  runUntil(t: number): number {
+    if (this.timer) throw new Error('runUntil needs a stopped simulator');
+    if (!this.world) {
+      this.firstStart(this.simAnchor);
+      this.simFirst = this.simAnchor;
+    }
+    let n = 0;
+    for (let due = this.agenda.popDue(t); due; due = this.agenda.popDue(t)) {
+      this.step(due.item, due.at);
+      n++;
+    }
+    this.simAnchor = Math.max(this.simAnchor, t);
+    return n;
+  }
+
+  /** Something of the caller's to do at simulated `at`, in order with the simulated district's own steps. */
+  schedule(at: number, run: (t: number) => void): void {
+    this.agenda.add(at, { kind: 'hook', run });
+  }
+
+  /** A storm episode (typhoon or rainstorm) from `at`: the CAP warning, the surge of storm reports and the call for an operation. */
+  scheduleStorm(at: number): void {
+    this.agenda.add(at, { kind: 'storm' });
+  }
+
+  /** The simulator's own users (officer, liaisons), once it has started. */
+  actors(): Cast | null {
+    return this.cast;
+  }
+
+  /** Gives every unit's position at `t` to `sink` (the history keeps recent tracks this way). */
+  sampleFleet(t: number, sink: Pick<PositionStream, 'update'>): void {
+    this.fleet?.sample(sink as PositionStream, t);
+  }
+
   /** Stops and forgets the hub's event feed; the hub may close after this. */
   dispose(): void {
     this.stop();
@@ -186,7 +237,7 @@ export class Simulator {
       skipped: c.skipped, errors: c.errors, positions: this.fleet?.sent ?? 0, pending: this.agenda.size, lagMs: Math.round(c.lagMs),
       effectiveSpeed: realMs > 0 ? Math.round((this.now() - this.simFirst) / realMs) : 0,
       commandsPerRealSecond: realMs > 0 ? Math.round((total * 1000) / realMs) : 0,
-      operationsRequested: this.operationCalled ? 1 : 0,
+      operationsRequested: this.operationsRequested,
     };
   }
 
@@ -207,11 +258,7 @@ export class Simulator {
     this.unlisten = this.core.onEvents((events) => this.heard(events));
     this.agenda.add(t, { kind: 'arrival' });
     this.agenda.add(nextShiftChange(t), { kind: 'shift' });
-    if (this.opts.scenario === 'typhoon') {
-      this.typhoonAt = t + MIN;
-      this.agenda.add(this.typhoonAt, { kind: 'cap' });
-      this.agenda.add(this.typhoonAt, { kind: 'surge' });
-    }
+    if (this.opts.scenario === 'typhoon') this.scheduleStorm(t + MIN);
     fleet.sample(this.positions, t);
     this.log(`${this.opts.scenario} at ${this.opts.speed}×, seed ${this.opts.seed}: ${fleet.size} units, ${world.categories.size} categories, ${this.cast.liaisons.size} departments`);
   }
@@ -265,15 +312,7 @@ export class Simulator {
     while (performance.now() < until) {
       const due = this.agenda.popDue(target);
       if (!due) break;
-      this.acting = due.at;
-      try {
-        this.run(due.item, due.at);
-      } catch (e) {
-        this.counters.errors++;
-        this.log(`step ${due.item.kind} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-      } finally {
-        this.acting = null;
-      }
+      this.step(due.item, due.at);
     }
     this.counters.lagMs = Math.max(0, target - this.agenda.peekAt());
     if (this.counters.lagMs > 0) {
@@ -292,8 +331,23 @@ export class Simulator {
     }
   }
 
+  /** One step on its own simulated time; a failure is counted and logged, never thrown into the loop. */
+  private step(item: Step, at: number): void {
+    this.acting = at;
+    try {
+      this.run(item, at);
+    } catch (e) {
+      this.counters.errors++;
+      this.log(`step ${item.kind} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    } finally {
+      this.acting = null;
+    }
+  }
+
   private run(step: Step, t: number): void {
     switch (step.kind) {
+      case 'hook': return step.run(t);
+      case 'storm': return this.storm(t);
       case 'arrival': return this.arrival(t);
       case 'surge': return this.surge(t);
       case 'cap': return this.cap(t);
@@ -319,7 +373,7 @@ export class Simulator {
     const scale = perDay / HOURLY_RATE.reduce((a, b) => a + b, 0);
     const peak = Math.max(...HOURLY_RATE) * scale;
     this.agenda.add(t + this.reports.exponential(HOUR / peak), { kind: 'arrival' });
-    const factor = this.opts.scenario === 'typhoon' && t >= this.typhoonAt && surgeRate((t - this.typhoonAt) / HOUR) > 0 ? BACKGROUND_FACTOR : 1;
+    const factor = this.typhoonAt > 0 && t >= this.typhoonAt && surgeRate((t - this.typhoonAt) / HOUR) > 0 ? BACKGROUND_FACTOR : 1;
     if (!this.reports.chance((HOURLY_RATE[hourOf(t)]! * scale * factor) / peak)) return;
     const night = hourOf(t) < 6 || hourOf(t) >= 22;
     const source = this.reports.weighted(SOURCE_SHARES, (s) => s.share * (night ? s.nightFactor : 1)).source;
@@ -380,6 +434,16 @@ export class Simulator {
 
   // ── Typhoon ────────────────────────────────────────────────────────────────────────────
 
+  /** A new storm: its warning and surge start now, and it may call for its own operation. */
+  private storm(t: number): void {
+    this.typhoonAt = t;
+    this.capCase = null;
+    this.surgeCases.length = 0;
+    this.operationCalled = false;
+    this.cap(t);
+    this.agenda.add(t, { kind: 'surge' });
+  }
+
   private cap(t: number): void {
     const { caseId, outcome } = postCapAlert(this.core, this.world!, typhoonAlertXml(t, 1, this.world!));
     if (!caseId) {
@@ -409,6 +473,7 @@ export class Simulator {
     this.surgeCases.push(id);
     if (this.surgeCases.length >= OPERATION_THRESHOLD && !this.operationCalled) {
       this.operationCalled = true;
+      this.operationsRequested++;
       const ids = [...(this.capCase ? [this.capCase] : []), ...this.surgeCases];
       this.log(`typhoon: ${this.surgeCases.length} storm cases — an emergency operation is needed`);
       try {
@@ -510,7 +575,7 @@ export class Simulator {
     const plan = this.pace!.handling(c, dept, t, memo.reworked ?? false);
     const remaining = plan.remaining;
     let at = plan.at;
-    const unit = this.fleet!.send(c, dept, t);
+    const unit = t >= (this.opts.unitsFrom ?? -Infinity) ? this.fleet!.send(c, dept, t) : null;
     if (unit) {
       this.agenda.add(unit.arriveAt, { kind: 'arrive', caseId: c.id, unitId: unit.unitId });
       this.agenda.add(unit.leaveAt, { kind: 'leave', caseId: c.id, unitId: unit.unitId });
@@ -576,8 +641,8 @@ export class Simulator {
   }
 
   private load(caseId: string): Case | null {
-    const row = this.core.db.prepare('SELECT state FROM cases WHERE id = ?').get(caseId) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as Case) : null;
+    const state = this.st.caseState.get(caseId) as string | undefined;
+    return state ? (JSON.parse(state) as Case) : null;
   }
 
   /** The case if it is still where the step expects it (and still ours to handle), else null. */

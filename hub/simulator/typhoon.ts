@@ -4,7 +4,7 @@
  * low-lying towns along the Huangpu, and a call for an emergency operation once it is clearly
  * more than routine work.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { HubCore } from '../core';
 import { decideCap, readCap } from '../sources/cap';
 import { caseByExternalRef, emptyResult, externalRefOf, ingest } from '../sources/ingest';
@@ -126,11 +126,11 @@ export function typhoonLevel(cases: readonly Case[]): Extract<ResponseLevel, 3 |
   return cases.some((c) => c.source === 'cap') || cases.length >= 2 * OPERATION_THRESHOLD ? 3 : 4;
 }
 
-/** The simulator's coordinator: a real user (random password nobody is told), made once. */
+/** The simulator's coordinator: a real user without a password (nobody logs in as it), made once. */
 export function ensureCoordinator(core: HubCore): Actor {
   let row = core.db.prepare('SELECT id, role, subdistricts FROM users WHERE username = ?').get(COORDINATOR_USERNAME) as { id: string; role: string; subdistricts: string } | undefined;
   if (!row) {
-    const u = core.users.create({ username: COORDINATOR_USERNAME, displayName: '模拟指挥长', role: 'coordinator', password: randomBytes(24).toString('base64url') });
+    const u = core.users.createWithoutLogin({ username: COORDINATOR_USERNAME, displayName: '模拟指挥长', role: 'coordinator' });
     row = { id: u.id, role: u.role, subdistricts: '[]' };
   }
   if (row.role !== 'coordinator') throw new Error(`user ${COORDINATOR_USERNAME} exists as ${row.role}; the simulator needs a coordinator`);

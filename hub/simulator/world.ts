@@ -15,6 +15,7 @@ import type { Camera, LngLat, Unit } from '../../shared/protocol';
 import type { HubCore } from '../core';
 import type { Rng } from './random';
 import { nameWeight } from './profiles';
+import { prepared } from '../store/db';
 
 export interface Department { code: string; name: string; kind: string; subdistrictCode?: string | undefined }
 
@@ -37,6 +38,8 @@ export class World {
   readonly categories: Map<string, Category>;
   readonly departments: Map<string, Department>;
   readonly calendar: Calendar;
+  private cameraCache: { key: string; list: Camera[] } | null = null;
+  private readonly weightCache = new WeakMap<object, Map<string, number[]>>();
 
   constructor(private readonly core: HubCore) {
     const subdistricts = subdistrictCollectionSchema.parse(readResource('district/subdistricts.geojson'));
@@ -57,16 +60,23 @@ export class World {
   }
 
   units(): Unit[] {
-    return (this.core.db.prepare('SELECT state FROM units ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Unit);
+    return (prepared(this.core.db, 'SELECT state FROM units ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Unit);
   }
 
   unit(id: string): Unit | null {
-    const row = this.core.db.prepare('SELECT state FROM units WHERE id = ?').get(id) as { state: string } | undefined;
+    const row = prepared(this.core.db, 'SELECT state FROM units WHERE id = ?').get(id) as { state: string } | undefined;
     return row ? (JSON.parse(row.state) as Unit) : null;
   }
 
+  /** The cameras, reparsed only when one changed (the sum of versions moves with every change). */
   cameras(): Camera[] {
-    return (this.core.db.prepare('SELECT state FROM cameras ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Camera);
+    const sig = prepared(this.core.db, 'SELECT COUNT(*) AS n, TOTAL(version) AS v FROM cameras').get() as { n: number; v: number };
+    const key = `${sig.n}:${sig.v}`;
+    if (this.cameraCache?.key !== key) {
+      const list = (prepared(this.core.db, 'SELECT state FROM cameras ORDER BY id').all() as { state: string }[]).map((r) => JSON.parse(r.state) as Camera);
+      this.cameraCache = { key, list };
+    }
+    return this.cameraCache.list;
   }
 
   /** The territorial sub-center (属地兜底) of a subdistrict, when the district has one. */
@@ -81,9 +91,23 @@ export class World {
    * weight is the town's whole share (water stands on low ground however many communities).
    */
   pickCommunity(rng: Rng, weights: Readonly<Record<string, number>>, fallback = 1, perSubdistrict = false): Community {
-    const size = new Map<string, number>();
-    if (perSubdistrict) for (const c of this.communities) size.set(c.subdistrict.code, (size.get(c.subdistrict.code) ?? 0) + 1);
-    return rng.weighted(this.communities, (c) => nameWeight(weights, c.subdistrict.name, fallback) / (perSubdistrict ? size.get(c.subdistrict.code)! : 1));
+    const w = this.communityWeights(weights, fallback, perSubdistrict);
+    return rng.weighted(this.communities, (_c, i) => w[i]!);
+  }
+
+  /** The weights are the same for every report: worked out once per table (a month draws tens of thousands). */
+  private communityWeights(weights: Readonly<Record<string, number>>, fallback: number, perSubdistrict: boolean): number[] {
+    let byTable = this.weightCache.get(weights);
+    if (!byTable) this.weightCache.set(weights, (byTable = new Map()));
+    const key = `${fallback}:${perSubdistrict}`;
+    let w = byTable.get(key);
+    if (!w) {
+      const size = new Map<string, number>();
+      if (perSubdistrict) for (const c of this.communities) size.set(c.subdistrict.code, (size.get(c.subdistrict.code) ?? 0) + 1);
+      w = this.communities.map((c) => nameWeight(weights, c.subdistrict.name, fallback) / (perSubdistrict ? size.get(c.subdistrict.code)! : 1));
+      byTable.set(key, w);
+    }
+    return w;
   }
 
   /** A uniform point inside the community (rejection sampling in its box), or null. */

@@ -14,3 +14,18 @@ export function openHubDb(file: string): Db {
   migrate(db, HUB_MIGRATIONS);
   return db;
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * The statement for `sql`, prepared once per database: command handlers run hundreds of
+ * thousands of times in a generated month, and preparing costs more than running. Callers must
+ * not change a cached statement's mode (pluck, raw, expand): prepare their own for that.
+ */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let byDb = statements.get(db);
+  if (!byDb) statements.set(db, (byDb = new Map()));
+  let st = byDb.get(sql);
+  if (!st) byDb.set(sql, (st = db.prepare(sql)));
+  return st;
+}
