@@ -3,22 +3,27 @@
 // lost), adds an ad-hoc task; the greening liaison acknowledges and finishes its task on the same
 // board; the coordinator stands down past the still-open required tasks with a reason; the
 // situation report prints to a PDF that holds the command log. Plus the console's entry.
+// Issue 15: the list page with no operation in force is never an empty half: an officer sees
+// what to do, the plans (levels, criteria, tasks per department) and the stood-down operations
+// with their summary, each opening its board read-only with its situation report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { tasksFor, parsePlans } from '../../shared/domain/operations';
+import { tasksFor, parsePlans, type ResponseLevel } from '../../shared/domain/operations';
 import type { Operation } from '../../shared/protocol';
 import { pointIn, report, XINZHUANG } from '../integration/helpers/hub';
 import { ROOT, startTestApp, type TestApp } from './helpers/app';
 import { pdfText } from './helpers/pdf-text';
 import zh from '../../renderer/i18n/zh-CN';
+import en from '../../renderer/i18n/en';
 
 let t: TestApp;
 let page: Page;
 const source = { userId: 'source:test', role: 'officer' as const, subdistricts: [] };
-const plan = parsePlans(JSON.parse(fs.readFileSync(path.join(ROOT, 'resources/plans/plans.json'), 'utf8'))).plan('typhoon-flood');
+const book = parsePlans(JSON.parse(fs.readFileSync(path.join(ROOT, 'resources/plans/plans.json'), 'utf8')));
+const plan = book.plan('typhoon-flood');
 
 beforeAll(async () => {
   t = await startTestApp({ defaultUser: 'coordinator' });
@@ -51,6 +56,134 @@ async function submitForm(kind: string, fill: Record<string, string>): Promise<v
   await page.getByTestId(`op-form-${kind}`).waitFor({ state: 'detached' });
 }
 
+describe('the operation page with no operation in force', () => {
+  it('shows an officer what to do, the plans, and the stood-down operation with its summary, opening on its report', async () => {
+    page = await t.open('/operation');
+    await page.locator('[data-testid="connection-bar"][data-state="online"]').waitFor({ timeout: 30_000 });
+    await signInAs('officer');
+    await page.getByTestId('op-listpage').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('user-name').getAttribute('data-role')).toBe('officer');
+
+    // Nothing in force, nothing stood down: each part says what to do, in the officer's terms.
+    await page.locator('[data-testid="op-inforce"][data-count="0"]').waitFor();
+    expect(await page.getByTestId('op-none-hint').innerText()).toBe(zh.operation.home.hintOfficer);
+    expect(await page.getByTestId('op-none-stooddown').innerText()).toBe(zh.operation.home.noneStoodDown);
+
+    // The plans: every one of the file, named; the first shown at level Ⅳ with its tasks.
+    expect(await page.getByTestId('op-plan').evaluateAll((els) => els.map((e) => e.getAttribute('data-plan-id')))).toEqual(book.plans.map((p) => p.id));
+    expect(await page.getByTestId('op-plan').nth(1).innerText()).toContain(book.plans[1]!.name);
+    const detail = page.getByTestId('op-plan-detail');
+    expect(await detail.getAttribute('data-plan-id')).toBe(book.plans[0]!.id);
+    expect(await detail.getAttribute('data-level')).toBe('4');
+    const taskIds = () => page.getByTestId('op-plan-task').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')!).sort());
+    expect(await taskIds()).toEqual(tasksFor(book.plans[0]!, 4).map((x) => x.id).sort());
+    // Each level says what it means (grade and what activates it).
+    const cards = page.getByTestId('op-plan-level');
+    expect(await cards.count()).toBe(4);
+    for (const l of book.levels) expect(await page.locator(`[data-testid="op-plan-level"][data-level="${l.level}"]`).innerText()).toContain(l.grade);
+
+    // By keyboard: the fire plan, then its level Ⅱ: the tasks in force there, per department, the lead's first.
+    const fire = book.plan('fire');
+    await page.locator('[data-testid="op-plan"][data-plan-id="fire"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid="op-plan-detail"][data-plan-id="fire"]').waitFor();
+    expect(await page.locator('[data-testid="op-plan"][data-plan-id="fire"]').getAttribute('aria-pressed')).toBe('true');
+    await page.locator('[data-testid="op-plan-level"][data-level="2"]').focus();
+    await page.keyboard.press('Space');
+    await page.locator('[data-testid="op-plan-detail"][data-level="2"]').waitFor();
+    const atII = tasksFor(fire, 2);
+    expect(await taskIds()).toEqual(atII.map((x) => x.id).sort());
+    expect(atII.length).toBeGreaterThan(tasksFor(fire, 4).length);
+    const depts = await page.getByTestId('op-plan-dept').evaluateAll((els) => els.map((e) => e.getAttribute('data-department')));
+    expect(depts[0]).toBe(fire.lead);
+    expect([...depts].sort()).toEqual([...new Set(atII.map((x) => x.department))].sort());
+    expect(await page.getByTestId('op-plan-criteria').innerText()).toContain(fire.levels.find((l) => l.level === 2)!.criteria.activate.zh);
+    // An officer reads; activation is the coordinator's, and the page says so.
+    expect(await page.getByTestId('op-plan-activate').count()).toBe(0);
+    expect(await page.getByTestId('op-activate').count()).toBe(0);
+    expect(await page.getByTestId('op-plan-officer').innerText()).toBe(zh.operation.home.activateOfficer);
+
+    // A coordinator elsewhere activates the typhoon plan at Ⅲ (the hub's real commands): it is in force here.
+    const coordinatorId = (t.hub.core.db.prepare(`SELECT id FROM users WHERE username = 'coordinator'`).get() as { id: string }).id;
+    const coord = { userId: coordinatorId, role: 'coordinator' as const, subdistricts: [] };
+    const flood = floodCase('下立交积水，车辆被困');
+    const level: ResponseLevel = 3;
+    const activated = t.hub.core.apply(coord, { commandId: randomUUID(), type: 'operation.activate', expectedVersion: null, payload: { planId: 'typhoon-flood', level, caseIds: [flood] } });
+    if (!activated.ok) throw new Error(activated.error.message);
+    const id = activated.entityId;
+    await page.locator(`[data-testid="op-inforce"] [data-testid="op-open"][data-operation-id="${id}"][data-status="active"]`).waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('op-none').count()).toBe(0);
+
+    // … and stands it down with a summary: gone from "in force", listed as stood down with its level, times and summary.
+    const summary = '积水已排除，被困车辆全部拖离，道路恢复通行';
+    const down = t.hub.core.apply(coord, { commandId: randomUUID(), type: 'operation.standDown', expectedVersion: hubOperation(id).version, payload: { operationId: id, summary, overrideReason: '预警已解除，剩余任务转入日常处置' } });
+    if (!down.ok) throw new Error(down.error.message);
+    const item = page.locator(`[data-testid="op-stooddown"] [data-testid="op-open"][data-operation-id="${id}"]`);
+    await item.waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="op-inforce"][data-count="0"]').waitFor();
+    expect(await page.locator('[data-testid="op-stooddown"]').getAttribute('data-count')).toBe('1');
+    expect(await item.getAttribute('data-status')).toBe('stood_down');
+    expect(await item.getByTestId('op-over-summary').innerText()).toBe(summary);
+    expect(await item.getByTestId('op-level-badge').innerText()).toBe('Ⅲ级响应（黄色）');
+    expect(await item.innerText()).toContain(plan.name);
+    const op = hubOperation(id);
+    const hhmm = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+    const times = await item.getByTestId('op-over-times').innerText();
+    expect(times).toContain(hhmm(op.activatedAt));
+    expect(times).toContain(hhmm(op.stoodDownAt!));
+    expect(times).toContain('区指挥长'); // who stood it down, by name
+    expect(await page.getByTestId('op-none-stooddown').count()).toBe(0);
+
+    // Opening it (by keyboard) shows its board, read-only, with its situation report.
+    await item.focus();
+    await page.keyboard.press('Enter');
+    await board(`[data-operation-id="${id}"][data-status="stood_down"]`);
+    expect(new URL(page.url()).pathname).toBe(`/operation/${id}`);
+    expect(await page.getByTestId('op-readonly').innerText()).toContain(summary);
+    expect(await page.getByTestId('op-actions').count()).toBe(0);
+    expect(await page.locator('[data-testid="op-task"] button').count()).toBe(0);
+    expect(await page.getByTestId('op-task').count()).toBe(tasksFor(plan, level).length);
+    const reportText = await page.getByTestId('op-report-text').inputValue();
+    expect(reportText).toContain(zh.operation.report.heading.replace('{{id}}', id));
+    expect(reportText).toContain(zh.operation.report.summary.replace('{{summary}}', summary));
+    expect(reportText).toContain('结束Ⅲ级响应');
+    expect(reportText).toContain(zh.operation.report.status.replace('{{status}}', zh.operation.status.stood_down));
+    await page.getByTestId('op-back').click();
+    await item.waitFor();
+
+    // In English every word of the page is English: the UI's and the plans' (summaries and people are data).
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByTestId('op-plans').innerText()).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(await page.getByTestId('op-plan-officer').innerText()).toBe(en.operation.home.activateOfficer);
+    const listText = await page.getByTestId('op-listpage').innerText();
+    const ui = Object.values(flatten(zh.operation)).filter((x) => /[\u4e00-\u9fff]/.test(x) && !x.includes('{{'));
+    expect(ui.filter((x) => listText.includes(x))).toEqual([]);
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+
+    // A coordinator gets the way to activate from the plan read: the dialog opens on that plan and level, Esc goes back.
+    await signInAs('coordinator');
+    await page.getByTestId('op-plan-activate').waitFor({ timeout: 20_000 });
+    const focused = () => page.evaluate<string | null>('document.activeElement && document.activeElement.getAttribute("data-testid")');
+    expect(await page.getByTestId('op-none-hint').innerText()).toBe(zh.operation.home.hintCoordinator);
+    await page.locator('[data-testid="op-plan"][data-plan-id="fire"]').click();
+    await page.locator('[data-testid="op-plan-level"][data-level="2"]').click();
+    await page.getByTestId('op-plan-activate').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('op-activate').waitFor();
+    expect(await page.getByTestId('op-activate-plan').inputValue()).toBe('fire');
+    expect(await page.getByTestId('op-activate-level').inputValue()).toBe('2');
+    expect(await page.getByTestId('op-activate-creates').getAttribute('data-count')).toBe(String(atII.length));
+    await expect.poll(() => focused()).toBe('op-activate-filter');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('op-activate').waitFor({ state: 'detached' });
+    await expect.poll(() => focused()).toBe('op-plan-activate');
+    expect(hubOperation(id).status).toBe('stood_down');
+    await page.close();
+  });
+});
+
 describe('the operation board', () => {
   let opId = '';
   let caseId = '';
@@ -59,6 +192,7 @@ describe('the operation board', () => {
     caseId = floodCase('道路积水 30 厘米，车辆无法通行');
     page = await t.open('/operation');
     await page.locator('[data-testid="connection-bar"][data-state="online"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('op-plan-activate').click({ timeout: 20_000 });
     await page.getByTestId('op-activate').waitFor({ timeout: 20_000 });
     await page.getByTestId('op-activate-plan').selectOption('typhoon-flood');
     await page.getByTestId('op-activate-level').selectOption('4');

@@ -5,14 +5,15 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Answer, ChangeBatch, ConnectionState, LinkageBridge, Snapshot } from '../../shared/bridge/contract';
-import { activateOperation, addTask, escalate, parsePlans, reportTask, standDown } from '../../shared/domain/operations';
+import { activateOperation, addTask, deescalate, escalate, parsePlans, reportTask, standDown, tasksFor } from '../../shared/domain/operations';
 import type { Case, Operation, User } from '../../shared/protocol/entities';
 import { changesApplied, snapshotLoaded } from '../../renderer/app/actions';
 import { mergeBatches, normalizeBatch } from '../../renderer/app/batches';
 import { makeStore } from '../../renderer/app/store';
 import { summarizeDistrict } from '../../renderer/features/district/summary';
 import {
-  areaAround, areaCenter, assignedUnits, casesOfOperation, compareOperations, readableLogText, situationReport, taskCounts, tasksByDepartment, taskTimeliness,
+  areaAround, areaCenter, assignedUnits, casesOfOperation, compareOperations, peakLevel, planTasksByDepartment, readableLogText, situationReport, standDownOf,
+  stoodDownOperations, taskCounts, tasksByDepartment, taskTimeliness,
 } from '../../renderer/features/operations/model';
 import { actorOf, may } from '../../renderer/features/operations/permissions';
 import {
@@ -173,6 +174,34 @@ describe('the board\'s model', () => {
     expect(logLines[1]).toContain(new Date(T0 + 60_000).toISOString());
     expect(logLines[1]).toContain('升级为Ⅲ级响应');
     expect(logLines[2]).toContain('加派泵车');
+  });
+
+  it('lists the stood-down operations latest first, with the highest level reached and who stood each down', () => {
+    const at = (ms: number) => ({ at: T0 + ms, by: coordinator });
+    let a = escalate(anOp('OPA', 4, T0), typhoon, 2, '险情扩大', at(60_000));
+    a = deescalate(a, typhoon, 3, '险情缓解', at(120_000));
+    a = standDown(a, '积水已退', '台风过境', { at: T0 + 600_000, by: 'u-other' });
+    const b = standDown(anOp('OPB', 4, T0 + 1), '早先结束', '无需继续', at(300_000));
+    const active = anOp('OPC', 3, T0 + 2);
+    expect(stoodDownOperations([b, active, a]).map((o) => o.id)).toEqual(['OPA', 'OPB']);
+    expect(a.level).toBe(3);
+    expect(peakLevel(a)).toBe(2);
+    expect(peakLevel(active)).toBe(3);
+    expect(standDownOf(a)).toEqual({ by: 'u-other', overridden: true });
+    expect(standDownOf(active)).toEqual({ by: null, overridden: false });
+  });
+
+  it('lays out what a plan asks of each department at a level: the lead first, every task once, lower levels included', () => {
+    for (const level of [1, 2, 3, 4] as const) {
+      const groups = planTasksByDepartment(typhoon, level);
+      expect(groups[0]!.department).toBe(typhoon.lead);
+      expect(groups.flatMap((g) => g.tasks.map((x) => x.id)).sort()).toEqual(tasksFor(typhoon, level).map((x) => x.id).sort());
+      expect(new Set(groups.map((g) => g.department)).size).toBe(groups.length);
+      for (const g of groups) expect(g.tasks.every((x) => x.department === g.department)).toBe(true);
+    }
+    const atIII = planTasksByDepartment(typhoon, 3).flatMap((g) => g.tasks);
+    expect(atIII.find((x) => x.id === 'tf-iv-01')?.level).toBe(4);
+    expect(atIII.some((x) => x.level === 3)).toBe(true);
   });
 
   it('offers each role only what it may do', () => {

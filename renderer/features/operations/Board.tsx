@@ -17,7 +17,7 @@ import { DistrictMap, type DistrictMapView } from '../map';
 import { ErrorBoundary } from '../shell/ErrorBoundary';
 import { formatSpan } from '../../i18n/format';
 import { ActionDialog, type DialogKind } from './ActionDialog';
-import { areaCenter, assignedUnits, levelNumeral, LEVEL_HEX, taskCounts, tasksByDepartment, taskTimeliness, readableLogText } from './model';
+import { areaCenter, assignedUnits, levelNumeral, LEVEL_HEX, standDownOf, taskCounts, tasksByDepartment, taskTimeliness, readableLogText } from './model';
 import { asIs } from '../people/label';
 import { usePeople } from '../people/usePeople';
 import { OperationOutbox } from './Outbox';
@@ -73,6 +73,7 @@ export function Board({ op }: { op: Operation }) {
   const unitList = useMemo(() => Object.values(allUnits.entities).filter((u) => !!u), [allUnits]);
   const cameraList = useMemo(() => Object.values(cameras.entities).filter((c) => !!c), [cameras]);
   const commands = active && may(actor, 'escalate', op);
+  const ender = active ? null : standDownOf(op).by;
 
   return (
     <div className="op-board" data-testid="op-board" data-operation-id={op.id} data-level={op.level} data-status={op.status} data-version={op.version}>
@@ -106,7 +107,13 @@ export function Board({ op }: { op: Operation }) {
           <button type="button" className="primary" data-testid="op-stand-down" onClick={() => setDialog({ kind: 'standDown' })}>{t('operation.action.standDown')}</button>
         </nav>
       )}
-      {!active && op.summary && <div className="op-summary" data-testid="op-summary"><b>{t('operation.summary')}</b> {op.summary}</div>}
+      {!active && (
+        // Stood down: the board is the record, read-only (no command is offered), with its report beside the log.
+        <div className="op-readonly" role="note" data-testid="op-readonly">
+          <span>{t('operation.home.readOnly', { time: stamp(op.stoodDownAt ?? op.updatedAt), by: ender ? who(ender) : '—' })}</span>
+          {op.summary && <div className="op-summary" data-testid="op-summary"><b>{t('operation.summary')}</b> {op.summary}</div>}
+        </div>
+      )}
       <OperationOutbox operationId={op.id} />
 
       <div className="op-grid">

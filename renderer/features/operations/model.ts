@@ -4,7 +4,7 @@
  * generated from the command log. No React, no store: tested in Node.
  */
 import { geometryContains } from '../../../shared/domain/regions';
-import { LEVEL_NUMERALS, OPEN_TASK_STATUSES, openRequiredTasks, type ResponseLevel, type TaskStatus } from '../../../shared/domain/operations';
+import { LEVEL_NUMERALS, OPEN_TASK_STATUSES, openRequiredTasks, tasksFor, type Plan, type PlanTask, type ResponseLevel, type TaskStatus } from '../../../shared/domain/operations';
 import type { Case, LngLat, Operation, OperationTask, Polygon } from '../../../shared/protocol/entities';
 
 /** Active first, the highest level (smallest number) first, then the newest. */
@@ -18,6 +18,36 @@ export function compareOperations(a: Operation, b: Operation): number {
 export const LEVEL_HEX: Record<ResponseLevel, string> = { 1: '#ff4d4f', 2: '#ff922b', 3: '#fcc419', 4: '#4dabf7' };
 
 export const levelNumeral = (level: ResponseLevel) => LEVEL_NUMERALS[level];
+
+/** The stood-down operations, the latest stand-down first: what the list page offers to read back. */
+export function stoodDownOperations(ops: readonly Operation[]): Operation[] {
+  const end = (o: Operation) => o.stoodDownAt ?? o.updatedAt;
+  return ops.filter((o) => o.status === 'stood_down').sort((a, b) => end(b) - end(a) || b.id.localeCompare(a.id));
+}
+
+/** The highest level (smallest number) an operation was ever at, from its log: Ⅱ for one escalated to Ⅱ and stood down from Ⅲ. */
+export function peakLevel(op: Pick<Operation, 'level' | 'log'>): ResponseLevel {
+  return Math.min(op.level, ...op.log.map((e) => e.level)) as ResponseLevel;
+}
+
+/** Who stood the operation down (the log's stand-down entry), and whether open required tasks were passed over with a reason. */
+export function standDownOf(op: Pick<Operation, 'log'>): { by: string | null; overridden: boolean } {
+  const entry = [...op.log].reverse().find((e) => e.kind === 'stood_down');
+  return { by: entry?.by ?? null, overridden: op.log.some((e) => e.kind === 'override') };
+}
+
+export interface PlanDepartmentTasks {
+  department: string;
+  /** The plan's tasks of this department in force at the level, each with the level that adds it (Ⅳ's first). */
+  tasks: Array<PlanTask & { level: ResponseLevel }>;
+}
+
+/** What a plan asks of each department at a level (the levels below it included): the leading department first, then in the plan's order. */
+export function planTasksByDepartment(plan: Plan, level: ResponseLevel): PlanDepartmentTasks[] {
+  const groups = new Map<string, Array<PlanTask & { level: ResponseLevel }>>([[plan.lead, []]]);
+  for (const t of tasksFor(plan, level)) groups.set(t.department, [...(groups.get(t.department) ?? []), t]);
+  return [...groups].filter(([, tasks]) => tasks.length > 0).map(([department, tasks]) => ({ department, tasks }));
+}
 
 /** A task's clock: open work counts down to its deadline; finished work has none. */
 export type TaskTimeliness = 'ok' | 'due_soon' | 'overdue' | 'none';

@@ -3,7 +3,7 @@ import { createSelector } from '@reduxjs/toolkit';
 import type { Answer, PendingCommand } from '../../../shared/bridge/contract';
 import type { RootState } from '../../app/store';
 import { selectAllCases } from '../cases/selectors';
-import { casesOfOperation, compareOperations } from './model';
+import { casesOfOperation, compareOperations, stoodDownOperations } from './model';
 import { operationsAdapter } from './slice';
 
 const adapterSelectors = operationsAdapter.getSelectors((s: RootState) => s.operations);
@@ -13,6 +13,8 @@ export const selectOperationById = adapterSelectors.selectById;
 /** Active first (highest level first), then the stood-down, newest first. */
 export const selectOperations = createSelector([adapterSelectors.selectAll], (all) => [...all].sort(compareOperations));
 export const selectActiveOperations = createSelector([selectOperations], (all) => all.filter((o) => o.status === 'active'));
+/** The stood-down operations, the latest stand-down first. */
+export const selectStoodDownOperations = createSelector([adapterSelectors.selectAll], (all) => stoodDownOperations(all));
 
 /** The highest level in force (1 = Ⅰ), or null when no operation is active: the console's badge. */
 export const selectHighestActiveLevel = createSelector([selectActiveOperations], (active) => (active.length ? Math.min(...active.map((o) => o.level)) as 1 | 2 | 3 | 4 : null));
