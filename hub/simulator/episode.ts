@@ -110,6 +110,23 @@ export class StormEpisodes {
     if (r.ok) {
       this.stats.stoodDown++;
       this.log(`storm operation ${id} stood down`);
+      this.closeResolved(op.caseIds);
+    }
+  }
+
+  /**
+   * The operation's cases its departments resolved are verified by the center as it stands down
+   * (the operation took them over from the simulated center, which would otherwise leave the
+   * warning's own case waiting for verification for ever).
+   */
+  private closeResolved(caseIds: readonly string[]): void {
+    const officer = this.sim.actors()?.officer;
+    if (!officer) return;
+    for (const caseId of caseIds) {
+      const row = this.core.db.prepare('SELECT state FROM cases WHERE id = ?').pluck().get(caseId) as string | undefined;
+      const c = row ? (JSON.parse(row) as Case) : null;
+      if (c?.status !== 'resolved') continue;
+      this.command(officer, 'case.verify', { caseId, passed: true, note: '应急响应终止，现场核查通过，准予结案' }, c.version);
     }
   }
 
