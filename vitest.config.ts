@@ -6,7 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/setup/build-renderer.ts'],
+    globalSetup: ['test/setup/temp-dir.ts', 'test/setup/build-renderer.ts'],
+    setupFiles: ['test/setup/tmp-cleanup.ts'],
     reporters: ['default'],
   },
 });

@@ -1,6 +1,6 @@
 // kill -9 the hub mid-load, restart it on the same file: no acknowledged command is lost,
 // none is applied twice, seq stays gap-free and the audit chain still verifies.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,19 @@ import { io } from 'socket.io-client';
 import { verifyChain } from '../../hub/audit/chain';
 import type { CommandResult } from '../../shared/protocol';
 import { login, pointIn, report, tmpDir, XINZHUANG } from './helpers/hub';
-import { spawnHub } from './helpers/process';
+import { spawnHub as spawn, type HubProcess } from './helpers/process';
+
+// Every hub process a test starts is gone when it ends, even when it fails half-way: its data dir
+// is removed when the file ends, and a live hub would write on into it.
+const started: HubProcess[] = [];
+async function spawnHub(args: string[]): Promise<HubProcess> {
+  const hub = await spawn(args);
+  started.push(hub);
+  return hub;
+}
+afterEach(async () => {
+  for (const hub of started.splice(0)) await hub.kill('SIGKILL');
+});
 
 describe('hub crash', () => {
   it('loses no acknowledged command when killed with SIGKILL mid-load', async () => {

@@ -8,8 +8,8 @@ import { clusterRepeats, type RepeatPoint } from '../../hub/stats/repeats';
 import { parseInstant } from '../../hub/stats/routes';
 import { loadStatsConfig } from '../../hub/stats/config';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tmpDir } from '../helpers/tmp';
 
 const T = (s: string) => Date.parse(`${s}+08:00`);
 
@@ -73,13 +73,12 @@ describe('score weights', () => {
     expect(ScoreWeightsSchema.safeParse({ onTimeClosure: 50, bogus: 1 }).success).toBe(false);
   });
   it('is read from assessment.json in the data directory, or the default', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stats-config-'));
+    const dir = tmpDir('stats-config-'); // removed when the file ends, pass or fail
     expect(loadStatsConfig(dir, {}).weights).toEqual(DEFAULT_WEIGHTS);
     fs.writeFileSync(path.join(dir, 'assessment.json'), JSON.stringify({ weights: { onTimeClosure: 70, closure: 30 } }));
     expect(loadStatsConfig(dir, {}).weights).toMatchObject({ onTimeClosure: 70, closure: 30, noReturn: 0 });
     fs.writeFileSync(path.join(dir, 'assessment.json'), JSON.stringify({ weights: { onTimeClosure: -1 } }));
     expect(() => loadStatsConfig(dir, {})).toThrow(/assessment settings/);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

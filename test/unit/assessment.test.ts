@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { tmpDir } from '../helpers/tmp';
 import {
   DEFAULT_WEIGHTS, assess, foldCaseEvent, type CaseFact, type CountMetric, type Figures,
 } from '../../shared/domain/assessment';
@@ -422,7 +423,7 @@ describe('the hub store gives the same figures (rollups, partial days, rebuild)'
   });
 
   it('a hub started on the log alone rebuilds the same facts', () => {
-    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'assessment-'));
+    const dir2 = tmpDir('assessment-'); // removed when the file ends, pass or fail
     const file = path.join(dir2, 'hub.sqlite');
     const seed = new HubCore(file, loadRules(), { sessionTtlMs: 1e6, maxFailedLogins: 5, lockoutMs: 1 }, () => NOW);
     const ins = seed.db.prepare('INSERT INTO events (seq, at, type, entity, id, subdistrict, owners, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -439,6 +440,5 @@ describe('the hub store gives the same figures (rollups, partial days, rebuild)'
     expect(byKey(core2.db)).toEqual(byKey(core.db));
     store2.stop();
     core2.close();
-    fs.rmSync(dir2, { recursive: true, force: true });
   });
 });

@@ -223,27 +223,26 @@ describe('outbox sender', () => {
 
 describe('acting twice in a row on the same case', () => {
   it('rebases the second action on the first one\'s answer, not a conflict with oneself', async () => {
-    const { OutboxStore } = await import('../../main/core/outbox/store');
-    const os = await import('node:os');
-    const pathMod = await import('node:path');
-    const fsMod = await import('node:fs');
-    const dir = fsMod.mkdtempSync(pathMod.join(os.tmpdir(), 'outbox-rebase-'));
-    const store = OutboxStore.open(pathMod.join(dir, 'outbox.sqlite'));
-    const a = store.enqueue('case.register', { caseId: 'C1' }, 1);
-    const b = store.enqueue('case.dispatch', { caseId: 'C1', departments: ['greening'] }, 1);
-    const other = store.enqueue('case.register', { caseId: 'C2' }, 1);
-    store.settle(a.commandId, { ok: true, commandId: a.commandId, entityId: 'C1', version: 2, seq: 10 });
-    expect(store.get(b.commandId)!.expectedVersion).toBe(2);
-    expect(store.get(other.commandId)!.expectedVersion).toBe(1);
-    // the window still shows version 1 when the officer acts a third time
-    const c = store.enqueue('case.comment', { caseId: 'C1', text: '补充' }, 1);
-    expect(c.expectedVersion).toBe(2);
-    store.settle(b.commandId, { ok: true, commandId: b.commandId, entityId: 'C1', version: 3, seq: 11 });
-    expect(store.get(c.commandId)!.expectedVersion).toBe(3);
-    // a refusal rebases nothing
-    const d = store.enqueue('case.accept', { caseId: 'C2' }, 1);
-    store.settle(other.commandId, { ok: false, commandId: other.commandId, error: { code: 'conflict', message: 'x' }, currentVersion: 5 });
-    expect(store.get(d.commandId)!.expectedVersion).toBe(1);
-    store.close();
+    // Its own store, in the folder beforeEach made (and afterEach removes).
+    const store = OutboxStore.open(path.join(dir, 'rebase.sqlite'));
+    try {
+      const a = store.enqueue('case.register', { caseId: 'C1' }, 1);
+      const b = store.enqueue('case.dispatch', { caseId: 'C1', departments: ['greening'] }, 1);
+      const other = store.enqueue('case.register', { caseId: 'C2' }, 1);
+      store.settle(a.commandId, { ok: true, commandId: a.commandId, entityId: 'C1', version: 2, seq: 10 });
+      expect(store.get(b.commandId)!.expectedVersion).toBe(2);
+      expect(store.get(other.commandId)!.expectedVersion).toBe(1);
+      // the window still shows version 1 when the officer acts a third time
+      const c = store.enqueue('case.comment', { caseId: 'C1', text: '补充' }, 1);
+      expect(c.expectedVersion).toBe(2);
+      store.settle(b.commandId, { ok: true, commandId: b.commandId, entityId: 'C1', version: 3, seq: 11 });
+      expect(store.get(c.commandId)!.expectedVersion).toBe(3);
+      // a refusal rebases nothing
+      const d = store.enqueue('case.accept', { caseId: 'C2' }, 1);
+      store.settle(other.commandId, { ok: false, commandId: other.commandId, error: { code: 'conflict', message: 'x' }, currentVersion: 5 });
+      expect(store.get(d.commandId)!.expectedVersion).toBe(1);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -1,16 +1,15 @@
 /** Real hubs and real socket.io clients on 127.0.0.1 for the integration tests. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { startHub, type HubOptions, type RunningHub } from '../../../hub/server';
 import type { NewUser } from '../../../hub/auth/users';
 import type { CommandResult, CommandType, ReportPayload } from '../../../shared/protocol';
+import { tmpDir } from '../../helpers/tmp';
 
-export function tmpDir(prefix = 'linkage-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+/** Made in the temp dir and removed when the test file ends (test/helpers/tmp.ts). */
+export { tmpDir };
 
 export async function testHub(opts: Partial<HubOptions> = {}): Promise<RunningHub> {
   return startHub({ dataDir: opts.dataDir ?? tmpDir(), host: '127.0.0.1', port: 0, defaultAccounts: false, timerIntervalMs: 3_600_000, positionIntervalMs: 50, log: () => {}, ...opts });

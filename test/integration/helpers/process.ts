@@ -13,7 +13,10 @@ export function spawnHub(args: string[], env: NodeJS.ProcessEnv = {}): Promise<H
   });
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running (and writing into its data dir) behind a failed test
+      reject(new Error(`hub did not start:\n${out}`));
+    }, 30_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
