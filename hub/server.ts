@@ -15,6 +15,7 @@ import { bearer, readJson, send, sendError, type Route } from './transport/http'
 import { sourceRoutes } from './sources/routes';
 import { statsRoutes } from './stats/routes';
 import { peopleRoutes } from './auth/people';
+import { tracksRoutes } from './tracks';
 import { ensureSourceKeys } from './sources/keys';
 import { DeadlineTimer } from './deadlines/timer';
 import { PositionStream } from './positions';
@@ -102,6 +103,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   for (const [key, route] of sourceRoutes(core)) routes.set(key, route);
   for (const [key, route] of statsRoutes(core)) routes.set(key, route);
   for (const [key, route] of peopleRoutes(core)) routes.set(key, route);
+  for (const [key, route] of tracksRoutes(core)) routes.set(key, route);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://hub');

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { PeopleResponseSchema, type Case, type CommandType, type Position } from '../../shared/protocol';
+import { KeptTrackSchema, PeopleResponseSchema, TRACKS_MAX_SAMPLES, TracksResponseSchema, type Case, type KeptTrack, type CommandType, type Position } from '../../shared/protocol';
 import { HistoryRangeSchema, type History } from '../../shared/bridge/contract';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../shared/domain/errors';
 import { STATISTICS_ANSWERS, StatisticsQuerySchema, statisticsPath, type StatisticsQuery, type StatisticsResult } from '../../shared/bridge/statistics';
@@ -20,7 +20,7 @@ import {
 import { OutboxSender, type SenderHooks } from './outbox/sender';
 import { OutboxStore } from './outbox/store';
 import { ReplicaHistory } from './replica/history';
-import { Replica } from './replica/replica';
+import { META_TRACKS_BACKFILL, Replica } from './replica/replica';
 import { SyncClient } from './sync/client';
 
 /** Points where fault tests stop the process; unset in the product. */
@@ -46,6 +46,8 @@ export interface CoreInternals {
 export const PEOPLE_REFRESH_MS = 10 * 60_000;
 
 const META_HUB = 'hubUrl';
+/** A new workstation's replay starts with this much of the hub's kept unit tracks (issue 15). */
+export const TRACKS_BACKFILL_MS = 24 * 3600_000;
 /** Replay samples kept in memory while the disk refuses them (a wall of 10,000 units: ~1 min). */
 const MAX_UNSAVED_SAMPLES = 600_000;
 
@@ -75,6 +77,9 @@ export class Core implements CoreApi {
   private wasOnline = false;
   private peopleFetch: Promise<void> | null = null;
   private peopleTimer: NodeJS.Timeout | null = null;
+  private tracksFetch: Promise<void> | null = null;
+  /** Counts replica refills (onReset): tracks fetched for the scope before one are not stored. */
+  private resets = 0;
   private readonly aborts = new AbortController();
 
   private constructor(
@@ -102,6 +107,7 @@ export class Core implements CoreApi {
         // Units that left the replica (another scope) take their last positions with them.
         const units = new Set(this.replica.units().map((u) => u.id));
         for (const id of this.positions.keys()) if (!units.has(id)) this.positions.delete(id);
+        this.resets++;
         this.coalescer.markReset();
       },
       onPositions: (list) => this.takePositions(list),
@@ -109,7 +115,10 @@ export class Core implements CoreApi {
         this.releaseAnswers();
         this.coalescer.setConnection(this.connectionState());
         const online = link.state === 'online';
-        if (online && !this.wasOnline) this.refreshPeople();
+        if (online && !this.wasOnline) {
+          this.refreshPeople();
+          this.backfillTracks();
+        }
         this.wasOnline = online;
       },
       onConnected: () => this.sender.linkUp(),
@@ -345,6 +354,80 @@ export class Core implements CoreApi {
     if (!body.success) throw new Error(`unexpected shape: ${z.prettifyError(body.error).slice(0, 300)}`);
     if (this.closed) return;
     if (this.replica.replacePeople(body.data.people)) this.coalescer.setPeople(this.replica.people());
+  }
+
+  /**
+   * A new workstation (no replay sample yet when it first caught up) fetches the hub's kept unit
+   * tracks of the last TRACKS_BACKFILL_MS (`GET /api/tracks`, scoped by the hub) once, checks
+   * them and stores them in position_samples in one transaction, with the flag that says it is
+   * done (META_TRACKS_BACKFILL). Like the people directory it runs beside sync, never before it;
+   * a failure is logged and tried again after the next connect.
+   */
+  private backfillTracks(): void {
+    if (this.tracksFetch || this.closed) return;
+    try {
+      let state = this.replica.getMeta(META_TRACKS_BACKFILL);
+      if (state === null) {
+        // Decided once per replica: one that has sampled the stream already has its own past.
+        state = this.tracks.empty() && this.samples.length === 0 ? 'pending' : 'done';
+        this.replica.setMeta(META_TRACKS_BACKFILL, state);
+      }
+      if (state !== 'pending') return;
+    } catch (e) {
+      this.internals.log?.(`unit tracks not fetched: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    this.tracksFetch = this.fetchTracks()
+      .catch((e: unknown) => {
+        if (!this.closed) this.internals.log?.(`unit tracks of the last day not fetched from the hub, trying again on the next connect: ${e instanceof Error ? e.message : String(e)}`);
+      })
+      .finally(() => {
+        this.tracksFetch = null;
+      });
+  }
+
+  private async fetchTracks(): Promise<void> {
+    const session = this.sync.httpSession;
+    if (!session) throw new Error('not signed in to the hub yet');
+    const resets = this.resets;
+    const to = Date.now();
+    const res = await fetch(`${session.hubUrl}/api/tracks?from=${to - TRACKS_BACKFILL_MS}&to=${to}`, {
+      headers: { authorization: `Bearer ${session.token}` },
+      signal: AbortSignal.any([this.aborts.signal, AbortSignal.timeout(Math.max(this.options.ackTimeoutMs, 60_000))]),
+    });
+    if (!res.ok) throw new Error(`the hub answered ${res.status}`);
+    const raw: unknown = await res.json();
+    // The shared schema, checked a few units at a time with live events let in between (a full
+    // day of a fleet, 200k fixes, is ~0.3 s of checking in one go): the envelope, each track,
+    // and the answer's bound on fixes.
+    const envelope = TracksResponseSchema.safeParse(raw && typeof raw === 'object' ? { ...raw, tracks: [] } : raw);
+    if (!envelope.success) throw new Error(`unexpected shape: ${z.prettifyError(envelope.error).slice(0, 300)}`);
+    const list = (raw as { tracks?: unknown }).tracks;
+    if (!Array.isArray(list) || list.length > TRACKS_MAX_SAMPLES) throw new Error('unexpected shape: `tracks` is not a list of at most TRACKS_MAX_SAMPLES');
+    const checked: KeptTrack[] = [];
+    let total = 0;
+    for (let i = 0; i < list.length; i++) {
+      const t = KeptTrackSchema.safeParse(list[i]);
+      if (!t.success) throw new Error(`unexpected shape of track ${i}: ${z.prettifyError(t.error).slice(0, 300)}`);
+      total += t.data.at.length;
+      if (total > TRACKS_MAX_SAMPLES) throw new Error(`unexpected shape: more than ${TRACKS_MAX_SAMPLES} fixes`);
+      checked.push(t.data);
+      if (i % 20 === 19) await new Promise((r) => setImmediate(r));
+      if (this.closed) return;
+    }
+    // Refilled for another scope meanwhile: the flag is unset again and the next connect asks anew.
+    if (resets !== this.resets) throw new Error('the replica was refilled meanwhile');
+    const fixes: Position[] = [];
+    for (const t of checked) {
+      for (let i = 0; i < t.at.length; i++) fixes.push({ id: t.unitId, at: t.at[i]!, point: [t.lng[i]!, t.lat[i]!], heading: t.heading[i]!, speed: 0 });
+    }
+    this.flushPositions(); // the live samples taken meanwhile are on disk: backfill goes before them
+    const stored = this.replica.db.transaction(() => {
+      const n = this.tracks.backfill(fixes, Date.now());
+      this.replica.setMeta(META_TRACKS_BACKFILL, 'done');
+      return n;
+    })();
+    this.internals.log?.(`replay: ${stored} unit track samples of the last day from the hub${envelope.data.truncated ? ' (cut by the hub)' : ''}`);
   }
 
   private connectionState(): ConnectionState {

@@ -193,3 +193,38 @@ export type Person = z.infer<typeof PersonSchema>;
 export const PEOPLE_MAX = 10_000;
 export const PeopleResponseSchema = z.object({ people: z.array(PersonSchema).max(PEOPLE_MAX) });
 export type PeopleResponse = z.infer<typeof PeopleResponseSchema>;
+
+/**
+ * The units' recent tracks the hub keeps (`GET /api/tracks?from=<ms>&to=<ms>`, issue 15): what
+ * the history generated for the last day, one fix per unit per minute, so a new workstation's
+ * replay has the day before it was installed. Columnar per unit (a day of a fleet is ~10⁵
+ * fixes); at most TRACKS_MAX_SAMPLES in one answer, thinned to a longer `stepMs` beyond that.
+ */
+export const TRACKS_MAX_SPAN_MS = 7 * 86_400_000;
+export const TRACKS_MAX_SAMPLES = 200_000;
+const epochParam = z.string().regex(/^\d{1,15}$/, 'expected epoch milliseconds').transform(Number);
+export const TracksQuerySchema = z.strictObject({ from: epochParam, to: epochParam }).superRefine((q, ctx) => {
+  if (q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: '`to` must be after `from`' });
+  else if (q.to - q.from > TRACKS_MAX_SPAN_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: 'the period may be at most 7 days' });
+});
+export type TracksQuery = z.output<typeof TracksQuerySchema>;
+
+export const KeptTrackSchema = z.object({
+  unitId: id,
+  at: z.array(EpochMs).max(TRACKS_MAX_SAMPLES),
+  lng: z.array(z.number().finite().min(-180).max(180)).max(TRACKS_MAX_SAMPLES),
+  lat: z.array(z.number().finite().min(-90).max(90)).max(TRACKS_MAX_SAMPLES),
+  heading: z.array(z.number().finite().min(0).max(360)).max(TRACKS_MAX_SAMPLES),
+}).refine((t) => t.lng.length === t.at.length && t.lat.length === t.at.length && t.heading.length === t.at.length, { message: 'at, lng, lat and heading must be as long as each other' });
+export type KeptTrack = z.infer<typeof KeptTrackSchema>;
+
+export const TracksResponseSchema = z.object({
+  from: EpochMs,
+  to: EpochMs,
+  /** The spacing of the fixes: the recording's minute, or longer when the answer was thinned. */
+  stepMs: z.number().int().positive(),
+  /** More fixes matched than one answer carries even thinned (a fleet of tens of thousands): cut. */
+  truncated: z.boolean(),
+  tracks: z.array(KeptTrackSchema).max(TRACKS_MAX_SAMPLES),
+}).refine((r) => r.tracks.reduce((n, t) => n + t.at.length, 0) <= TRACKS_MAX_SAMPLES, { message: `at most ${TRACKS_MAX_SAMPLES} fixes in one answer` });
+export type TracksResponse = z.infer<typeof TracksResponseSchema>;

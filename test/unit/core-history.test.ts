@@ -132,3 +132,29 @@ describe('the history call crosses every boundary checked', () => {
     expect(validateCall('history', [{ from: 'yesterday', to: T0 }]).ok).toBe(false);
   });
 });
+
+describe('backfill from the hub’s kept tracks (issue 15)', () => {
+  it('stores, in one go, only fixes before each unit’s first sample, 10 s apart, within the retention', () => {
+    const now = T0 + 2 * 86_400_000;
+    expect(history.empty()).toBe(true);
+    history.save([fix('u1', now - 60_000)]);
+    expect(history.empty()).toBe(false);
+    const n = history.backfill([
+      fix('u1', now - 180_000), fix('u1', now - 120_000), fix('u1', now - 115_000), // 5 s after the one before: dropped
+      fix('u1', now - 65_000), // 5 s before the unit's own first sample: dropped
+      fix('u1', now - 30_000), // after it: the stream's, not the backfill's
+      fix('u2', now - 120_000), fix('u2', now - 60_000),
+      fix('u3', now - SAMPLES_KEPT_MS - 1), // older than the retention
+    ], now);
+    expect(n).toBe(4);
+    const h = history.read({ from: now - 600_000, to: now });
+    const by = new Map(h.tracks.map((t) => [t.unitId, t.at]));
+    expect(by.get('u1')).toEqual([now - 180_000, now - 120_000, now - 60_000]);
+    expect(by.get('u2')).toEqual([now - 120_000, now - 60_000]);
+    expect(by.has('u3')).toBe(false);
+    // The live sampling goes on from the latest stored fix of each unit.
+    expect(history.due([fix('u2', now - 55_000), fix('u2', now - 45_000)]).map((p) => p.at)).toEqual([now - 45_000]);
+    // Asked again (a retry after a crash between fetch and flag): nothing twice.
+    expect(history.backfill([fix('u2', now - 120_000), fix('u1', now - 180_000)], now)).toBe(0);
+  });
+});

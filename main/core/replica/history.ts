@@ -6,6 +6,7 @@
 import type { Case, Position } from '../../../shared/protocol';
 import type { History, HistoryRange, UnitTrack } from '../../../shared/bridge/contract';
 import type { Db } from '../sqlite';
+import { columnTracks, type FixRow } from '../../../shared/domain/tracks';
 
 export const SAMPLE_EVERY_MS = 10_000;
 export const SAMPLES_KEPT_MS = 7 * 24 * 3600_000;
@@ -16,7 +17,7 @@ export const MAX_CASES = 50_000;
 /** How far before `from` a unit's last sample still says where it was at `from`. */
 const LEAD_MS = 10 * 60_000;
 
-interface SampleRow { unit_id: string; at: number; lng: number; lat: number; heading: number }
+type SampleRow = FixRow;
 
 export class ReplicaHistory {
   private readonly st;
@@ -28,6 +29,8 @@ export class ReplicaHistory {
       insert: db.prepare('INSERT OR IGNORE INTO position_samples (unit_id, at, lng, lat, heading) VALUES (?, ?, ?, ?, ?)'),
       prune: db.prepare('DELETE FROM position_samples WHERE at < ?'),
       latest: db.prepare('SELECT unit_id, MAX(at) AS at FROM position_samples GROUP BY unit_id'),
+      earliest: db.prepare('SELECT unit_id, MIN(at) AS at FROM position_samples GROUP BY unit_id'),
+      any: db.prepare('SELECT 1 FROM position_samples LIMIT 1').pluck(),
       count: db.prepare('SELECT COUNT(*) FROM position_samples WHERE at >= ? AND at <= ?').pluck(),
       units: db.prepare('SELECT COUNT(DISTINCT unit_id) FROM position_samples WHERE at >= ? AND at <= ?').pluck(),
       // SQLite's bare columns beside MIN/MAX come from the row that has the extreme.
@@ -62,6 +65,43 @@ export class ReplicaHistory {
     })();
   }
 
+  /**
+   * Tracks from elsewhere (the hub's kept day, for a new workstation; issue 15), stored in one
+   * transaction under the same rules as the live samples: per unit only fixes before its first
+   * sample here, at least SAMPLE_EVERY_MS apart and from it, within the retention. Returns how
+   * many were stored.
+   */
+  backfill(fixes: readonly Position[], now: number): number {
+    const first = new Map((this.st.earliest.all() as { unit_id: string; at: number }[]).map((r) => [r.unit_id, r.at]));
+    const byUnit = new Map<string, Position[]>();
+    for (const p of fixes) {
+      if (p.at < now - SAMPLES_KEPT_MS) continue;
+      let list = byUnit.get(p.id);
+      if (!list) byUnit.set(p.id, (list = []));
+      list.push(p);
+    }
+    const keep: Position[] = [];
+    for (const [unit, list] of byUnit) {
+      list.sort((a, b) => a.at - b.at);
+      const limit = (first.get(unit) ?? Infinity) - SAMPLE_EVERY_MS;
+      let prev = -Infinity;
+      for (const p of list) {
+        if (p.at > limit) break;
+        if (p.at < prev + SAMPLE_EVERY_MS) continue;
+        keep.push(p);
+        prev = p.at;
+      }
+      if (prev > (this.lastSample.get(unit) ?? -Infinity)) this.lastSample.set(unit, prev);
+    }
+    this.save(keep);
+    return keep.length;
+  }
+
+  /** No sample at all (a new workstation, or a wiped replica). */
+  empty(): boolean {
+    return this.st.any.get() === undefined;
+  }
+
   /** Drops samples older than the retention; returns how many went. */
   prune(now: number): number {
     return this.st.prune.run(now - SAMPLES_KEPT_MS).changes;
@@ -85,15 +125,7 @@ export class ReplicaHistory {
       ...(this.st.lead.all(from - LEAD_MS, from) as SampleRow[]),
       ...(this.st.thinned.all(from, to, step) as SampleRow[]),
     ];
-    const tracks = new Map<string, UnitTrack>();
-    for (const r of rows) {
-      let t = tracks.get(r.unit_id);
-      if (!t) tracks.set(r.unit_id, (t = { unitId: r.unit_id, at: [], lng: [], lat: [], heading: [] }));
-      t.at.push(r.at);
-      t.lng.push(r.lng);
-      t.lat.push(r.lat);
-      t.heading.push(r.heading);
-    }
+    const tracks: Map<string, UnitTrack> = columnTracks(rows);
     for (const t of tracks.values()) sortTrack(t);
 
     const cases = (this.st.cases.all(to, from, MAX_CASES + 1) as string[]).map((j) => JSON.parse(j) as Case);

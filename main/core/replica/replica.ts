@@ -36,6 +36,12 @@ export type ScopeTest = (e: HubEvent) => boolean;
 export const noChanges = (): ReplicaChanges => ({ cases: [], units: [], cameras: [], operations: [], removed: { cases: [], units: [], cameras: [], operations: [] } });
 
 const META_LAST_SEQ = 'lastSeq';
+/**
+ * Whether the hub's kept unit tracks still have to be fetched into position_samples (issue 15):
+ * unset → decide at the next catch-up (an empty table: 'pending'), 'pending' → fetch after each
+ * connect until one succeeds, 'done'. A wipe starts over: the refilled scope gets its own day.
+ */
+export const META_TRACKS_BACKFILL = 'tracksBackfill';
 
 export class Replica {
   readonly db: Db;
@@ -285,6 +291,7 @@ export class Replica {
     this.db.transaction(() => {
       this.db.exec('DELETE FROM cases; DELETE FROM units; DELETE FROM cameras; DELETE FROM operations; DELETE FROM case_events; DELETE FROM positions; DELETE FROM position_samples;');
       this.st.delMeta.run(META_LAST_SEQ);
+      this.st.delMeta.run(META_TRACKS_BACKFILL);
       this.seq = 0;
     })();
   }
