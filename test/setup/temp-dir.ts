@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ENV = ['TMPDIR', 'TMP', 'TEMP'] as const;
+const CHROMIUM_SCRATCH = /^\.org\.chromium\.Chromium\.\w+$/;
 
 export default async function setup(): Promise<() => void> {
   const outer = os.tmpdir();
@@ -52,6 +53,12 @@ export default async function setup(): Promise<() => void> {
     for (const [k, v] of saved) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
+    }
+    // Chromium's own scratch: with --disable-dev-shm-usage its shared memory lives in files of the
+    // temp dir that it unlinks at once; a browser closed while a renderer was mid-way leaves one,
+    // empty. Not a test's leftover: removed here, as Chromium would have.
+    for (const name of fs.readdirSync(run)) {
+      if (CHROMIUM_SCRATCH.test(name) && fs.lstatSync(path.join(run, name)).size === 0) fs.rmSync(path.join(run, name), { force: true });
     }
     const left = fs.readdirSync(run).filter((name) => !shared.has(name)).sort();
     if (left.length === 0) {
