@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     const firstStart = !fs.existsSync(path.join(hubDir, STORE_FILE));
     // The month is made only with the simulator, which goes on from where it ends.
     const history = firstStart && o.simulator && o.historyDays > 0;
-    if (history) say(`first start: generating the last ${o.historyDays} days of the district (about a minute)…`);
+    if (history) say(`first start: generating the last ${o.historyDays} days of the district (about ${Math.max(5, Math.round(o.historyDays * 1.5))} s here)…`);
     const progress = progressPrinter();
     const hub = await startHub({
       dataDir: hubDir, host: '127.0.0.1', port: 0, defaultAccounts: true, credentialsFile,
