@@ -6,3 +6,9 @@ export const UI_FONT_CSS = `'${UI_FAMILY}', sans-serif`;
 
 /** A maplibre `font-faces` entry: one file and the codepoints it covers. */
 export interface StyleFontFace { url: string; 'unicode-range': string[] }
+
+/**
+ * A chart option's key for the text it draws through formatter functions, which no walk of the
+ * option can see: withBundledFont (chart-text.ts) loads those characters too and removes the key.
+ */
+export const GLYPHS = 'linkageGlyphs';

@@ -88,7 +88,7 @@ export function CaseView() {
       <header className="case-head">
         <span className={`pill u-${c.urgency}`} data-testid="case-urgency">{t(`urgency.${c.urgency}`)}</span>
         <h2 data-testid="case-category">
-          <span className="muted">{names.bigClass(c.categoryCode)} / </span>{names.category(c.categoryCode)}
+          <span className="muted">{names.bigClassOf(c.categoryCode)} / </span>{names.category(c.categoryCode)}
         </h2>
         <span className={`status s-${c.status}`} data-testid="case-status">{t(`status.${c.status}`)}</span>
       </header>

@@ -1,34 +1,33 @@
-/** Names by code in the window's language, for components (one object per language and data). */
-import { useMemo } from 'react';
+/**
+ * The names hook of every window: names by code in the window's language (names.ts), one object
+ * per language and district data. The district comes from the window's store, or is given
+ * where a window has none (the statistics window).
+ */
+import { useContext, useMemo, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useAppSelector } from '../../app/hooks';
-import { localName, selectCategories, selectCommunities, selectDepartments, selectSubdistricts } from './selectors';
+import { ReactReduxContext } from 'react-redux';
+import type { RootState } from '../../app/store';
+import { namesOf, type Names, type NamesOptions } from './names';
+import { selectDistrict } from './selectors';
+import type { DistrictSummary } from './summary';
 
-export interface Names {
-  lang: string;
-  category(code: string): string;
-  bigClass(code: string): string;
-  department(code: string): string;
-  subdistrict(code: string): string;
-  community(code: string): string;
+export type { Names, NamesOptions } from './names';
+
+const noSubscription = () => () => {};
+
+/** The store's district summary, or null in a window without a store. */
+function useStoredDistrict(): DistrictSummary | null {
+  const store = useContext(ReactReduxContext)?.store;
+  return useSyncExternalStore(
+    store ? store.subscribe : noSubscription,
+    () => (store ? selectDistrict(store.getState() as RootState) : null),
+  );
 }
 
-export function useNames(): Names {
-  const { i18n } = useTranslation();
+export function useNames({ district, unknown = 'code' }: NamesOptions = {}): Names {
+  const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const categories = useAppSelector(selectCategories);
-  const departments = useAppSelector(selectDepartments);
-  const subdistricts = useAppSelector(selectSubdistricts);
-  const communities = useAppSelector(selectCommunities);
-  return useMemo(() => ({
-    lang,
-    category: (code: string) => localName(categories.get(code), code, lang),
-    bigClass: (code: string) => {
-      const c = categories.get(code);
-      return c ? localName(c.bigClass, c.bigClass.code, lang) : code.slice(0, 2);
-    },
-    department: (code: string) => localName(departments.get(code), code, lang),
-    subdistrict: (code: string) => localName(subdistricts.get(code), code, lang),
-    community: (code: string) => localName(communities.get(code), code, lang),
-  }), [lang, categories, departments, subdistricts, communities]);
+  const stored = useStoredDistrict();
+  const data = district === undefined ? stored : district;
+  return useMemo(() => namesOf(data, lang, t, unknown), [data, lang, t, unknown]);
 }

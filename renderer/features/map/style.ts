@@ -3,7 +3,7 @@
  * and no `glyphs` — without it maplibre (≥ 5.11) draws every label with local fonts through
  * TinySDF (glyph_manager: `!this.url` → `_drawGlyph`), so Chinese, Latin and digits all render
  * with nothing to download. A glyphs URL that answers empty would drop Latin text silently.
- * Which local font: the app's bundled one, declared as `font-faces` (renderer/fonts/load.ts).
+ * Which local font: the app's bundled one, declared as `font-faces` (renderer/fonts/load.ts); charts load theirs through chart-text.ts.
  */
 import type { SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { MapLang } from './labels';

@@ -9,9 +9,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../i18n/format';
+import { Chart } from '../../ui/Chart';
 import { usePdfExport } from '../pdf/usePdfExport';
-import { Chart } from './Chart';
 import { choropleth, departmentBars, hourLines, PRINT, trendBars } from './charts';
+import { districtCodes } from './districtMap';
 import type { StatsData } from './load';
 import { periodDates, type Period } from './period';
 import { Progress } from './StatisticsApp';
@@ -46,7 +47,7 @@ export function Report({ load, period, tables, names, hasMap, onBack }: {
 
   const options = useMemo(() => data && {
     departments: departmentBars(data, names, t, PRINT, false), trend: trendBars(data, t, PRINT, false),
-    hours: hourLines(data, t, PRINT, false), map: choropleth(data, names, t, PRINT, false),
+    hours: hourLines(data, t, PRINT, false), map: choropleth(data, names, t, PRINT, false, districtCodes()),
   }, [data, names, t]);
   const dates = periodDates(period);
 
@@ -81,10 +82,10 @@ export function Report({ load, period, tables, names, hasMap, onBack }: {
             </div>
           </section>
           <section className="report-charts">
-            <figure><figcaption>{t('statistics.chart.departments')}</figcaption><Chart svg className="report-chart" testId="report-chart-departments" option={options.departments} onRendered={onDrawn('departments')} /></figure>
-            {hasMap && <figure><figcaption>{t('statistics.chart.map')}</figcaption><Chart svg className="report-chart" testId="report-chart-map" option={options.map} onRendered={onDrawn('map')} /></figure>}
-            <figure><figcaption>{t('statistics.chart.trend')}</figcaption><Chart svg className="report-chart" testId="report-chart-trend" option={options.trend} onRendered={onDrawn('trend')} /></figure>
-            <figure><figcaption>{t('statistics.chart.hours')}</figcaption><Chart svg className="report-chart" testId="report-chart-hours" option={options.hours} onRendered={onDrawn('hours')} /></figure>
+            <figure><figcaption>{t('statistics.chart.departments')}</figcaption><Chart renderer="svg" className="report-chart" testId="report-chart-departments" option={options.departments} onRendered={onDrawn('departments')} /></figure>
+            {hasMap && <figure><figcaption>{t('statistics.chart.map')}</figcaption><Chart renderer="svg" className="report-chart" testId="report-chart-map" option={options.map} onRendered={onDrawn('map')} /></figure>}
+            <figure><figcaption>{t('statistics.chart.trend')}</figcaption><Chart renderer="svg" className="report-chart" testId="report-chart-trend" option={options.trend} onRendered={onDrawn('trend')} /></figure>
+            <figure><figcaption>{t('statistics.chart.hours')}</figcaption><Chart renderer="svg" className="report-chart" testId="report-chart-hours" option={options.hours} onRendered={onDrawn('hours')} /></figure>
           </section>
           {tables.map((table) => (
             <section key={table.id} className="report-table">

@@ -10,10 +10,11 @@ import { useTranslation } from 'react-i18next';
 import type { LinkageBridge } from '../../../shared/bridge/contract';
 import type { DrilldownAnswer } from '../../../shared/bridge/statistics';
 import { formatDateTime } from '../../i18n/format';
-import { localName } from '../district/selectors';
+import { Chart } from '../../ui/Chart';
 import type { DistrictSummary } from '../district/summary';
-import { Chart, registerDistrict } from './Chart';
+import { useNames } from '../district/useNames';
 import { choropleth, DARK, departmentBars, hourLines, trendBars } from './charts';
+import { districtCodes, registerDistrict } from './districtMap';
 import { fileName, toCsv, toXlsx } from './export';
 import { announceOpenCase } from './link';
 import { DEMAND_VIEWS, loadStats, type StatsData } from './load';
@@ -33,26 +34,6 @@ export interface StatisticsProps {
 }
 
 type Load = { state: 'idle' } | { state: 'loading'; done: number; of: number } | { state: 'error'; code: string; message: string } | { state: 'ready'; data: StatsData };
-
-export function useNames(district: DistrictSummary | null, lang: string, t: (k: string) => string): Names {
-  return useMemo(() => {
-    const map = <X extends { code: string; name: string; nameEn: string }>(list: readonly X[] | undefined) => new Map((list ?? []).map((x) => [x.code, x]));
-    const depts = map(district?.departments);
-    const subs = map(district?.subdistricts);
-    const comms = map(district?.communities);
-    const small = new Map<string, { code: string; name: string; nameEn: string }>();
-    const big = new Map<string, { code: string; name: string; nameEn: string }>();
-    for (const b of district?.bigClasses ?? []) {
-      big.set(b.code, b);
-      for (const s of b.smallClasses) small.set(s.code, s);
-    }
-    const name = (m: Map<string, { code: string; name: string; nameEn: string }>) => (code: string) => (m.has(code) ? localName(m.get(code), code, lang) : '');
-    return {
-      department: name(depts), subdistrict: name(subs), community: name(comms), category: name(small), bigClass: name(big),
-      source: (code: string) => t(`source.${code}`),
-    };
-  }, [district, lang, t]);
-}
 
 export function download(name: string, type: string, data: BlobPart): void {
   const url = URL.createObjectURL(new Blob([data], { type }));
@@ -81,7 +62,7 @@ export function buildTables(data: StatsData, names: Names, t: (k: string, v?: Re
 export function StatisticsApp({ bridge, district, geo, report: startInReport = false }: StatisticsProps) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const names = useNames(district, lang, t);
+  const names = useNames({ district, unknown: 'blank' });
   const [kind, setKind] = useState<PeriodKind>('today');
   const initial = periodDates(periodOf('today', Date.now())!);
   const [custom, setCustom] = useState(initial);
@@ -207,18 +188,18 @@ export function StatisticsApp({ bridge, district, geo, report: startInReport = f
           </section>
           <section className="stats-charts">
             <figure><figcaption>{t('statistics.chart.departments')}</figcaption>
-              <Chart testId="chart-departments" option={departmentBars(data, names, t, DARK)} onClick={(p) => {
+              <Chart className="stats-chart" testId="chart-departments" option={departmentBars(data, names, t, DARK)} onClick={(p) => {
                 const d = p.data as { key?: string; figure?: 'received' | 'closed' } | undefined;
                 if (d?.key && d.figure) openDrill({ figure: d.figure, groupBy: 'department', key: d.key }, `${names.department(d.key)} · ${t(`statistics.count.${d.figure}`)}`);
               }} />
             </figure>
             <figure><figcaption>{t('statistics.chart.map')}</figcaption>
-              {hasMap ? <Chart testId="chart-map" option={choropleth(data, names, t, DARK)} onClick={(p) => {
+              {hasMap ? <Chart className="stats-chart" testId="chart-map" option={choropleth(data, names, t, DARK, true, districtCodes())} onClick={(p) => {
                 if (p.name) openDrill({ figure: 'received', groupBy: 'subdistrict', key: p.name }, `${names.subdistrict(p.name)} · ${t('statistics.count.received')}`);
               }} /> : <div className="muted">{t('statistics.noMap')}</div>}
             </figure>
-            <figure><figcaption>{t('statistics.chart.trend')}</figcaption><Chart testId="chart-trend" option={trendBars(data, t, DARK)} /></figure>
-            <figure><figcaption>{t('statistics.chart.hours')}</figcaption><Chart testId="chart-hours" option={hourLines(data, t, DARK)} /></figure>
+            <figure><figcaption>{t('statistics.chart.trend')}</figcaption><Chart className="stats-chart" testId="chart-trend" option={trendBars(data, t, DARK)} /></figure>
+            <figure><figcaption>{t('statistics.chart.hours')}</figcaption><Chart className="stats-chart" testId="chart-hours" option={hourLines(data, t, DARK)} /></figure>
           </section>
           {tables.map((table) => (
             <TableView key={table.id} table={table} lang={lang} onDrill={openDrill} onCsv={() => exportCsv(table)} onXlsx={() => exportXlsx([table], table.title)} onCase={openCase} />

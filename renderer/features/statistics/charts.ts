@@ -1,7 +1,11 @@
 /** The statistics charts' options, from the loaded data (pure: no DOM). */
-import type { ChartOption } from './Chart';
+import type { ChartOption } from '../../ui/chart-option';
+import { GLYPHS } from '../../fonts/families';
 import type { StatsData } from './load';
 import { KPI_FIGURES, kpiLabel, kpiValue, type Names, type T } from './tables';
+
+/** The name the district's subdistricts are registered under as an ECharts map (districtMap.ts). */
+export const DISTRICT_MAP = 'district';
 
 export interface Palette { text: string; axis: string; grid: string; series: string[]; mapLow: string; mapHigh: string; bg: string }
 export const DARK: Palette = { text: '#cbd5e1', axis: '#64748b', grid: '#1e293b', series: ['#38bdf8', '#f59e0b', '#34d399', '#f87171'], mapLow: '#1e3a5f', mapHigh: '#f97316', bg: 'transparent' };
@@ -74,16 +78,19 @@ export function hourLines(d: StatsData, t: T, p: Palette, animate = true): Chart
 }
 
 /** Cases received per subdistrict on the district's map. */
-export function choropleth(d: StatsData, names: Names, t: T, p: Palette, animate = true): ChartOption {
+export function choropleth(d: StatsData, names: Names, t: T, p: Palette, animate = true, regionCodes: readonly string[] = []): ChartOption {
   const data = d.demands.subdistrict.groups.map((g) => ({ name: g.key, value: g.count }));
+  const short = (code: string) => names.subdistrict(code).replace(/(街道|镇|Subdistrict|Town)$/, '');
   const max = Math.max(1, ...data.map((x) => x.value));
   return {
     animation: animate, backgroundColor: p.bg,
+    // The labels come from a formatter: name their text, so its font slices load before drawing.
+    [GLYPHS]: regionCodes.map(short).join(''),
     tooltip: { trigger: 'item', formatter: (x: { name: string; value?: number }) => `${names.subdistrict(x.name) || x.name}: ${Number.isFinite(x.value) ? x.value : 0}` },
     visualMap: { min: 0, max, left: 8, bottom: 8, calculable: true, text: [String(max), '0'], textStyle: { color: p.text }, inRange: { color: [p.mapLow, p.mapHigh] } },
     series: [{
-      name: t('statistics.count.received'), type: 'map', map: 'district', nameProperty: 'code', roam: false, layoutCenter: ['55%', '50%'], layoutSize: '96%',
-      label: { show: true, color: p.text, fontSize: 10, formatter: (x: { name: string }) => names.subdistrict(x.name).replace(/(街道|镇|Subdistrict|Town)$/, '') },
+      name: t('statistics.count.received'), type: 'map', map: DISTRICT_MAP, nameProperty: 'code', roam: false, layoutCenter: ['55%', '50%'], layoutSize: '96%',
+      label: { show: true, color: p.text, fontSize: 10, formatter: (x: { name: string }) => short(x.name) },
       itemStyle: { borderColor: p.axis, areaColor: p.mapLow }, emphasis: { label: { color: p.text } },
       data,
     }],

@@ -6,6 +6,7 @@
 import type {
   AssessmentAnswer, DemandsAnswer, DrillFigure, Figures, RepeatsAnswer,
 } from '../../../shared/bridge/statistics';
+import type { Names as DistrictNames } from '../district/names';
 import type { Cell, ExportTable } from './export';
 
 export type ColumnKind = 'text' | 'int' | 'pct' | 'min' | 'score' | 'time';
@@ -14,14 +15,8 @@ export interface DrillRef { figure: DrillFigure; groupBy: string; key: string | 
 export interface StatRow { cells: Cell[]; drills?: Array<DrillRef | null>; total?: boolean }
 export interface StatTable { id: string; title: string; columns: Column[]; rows: StatRow[] }
 
-export interface Names {
-  department(code: string): string;
-  subdistrict(code: string): string;
-  community(code: string): string;
-  category(code: string): string;
-  bigClass(code: string): string;
-  source(code: string): string;
-}
+/** The names the tables use (district/useNames.ts): '' for a code the district does not know, so a row falls back on the hub's name. */
+export type Names = Pick<DistrictNames, 'department' | 'subdistrict' | 'community' | 'category' | 'bigClass' | 'source'>;
 export type T = (key: string, values?: Record<string, unknown>) => string;
 
 export const pct = (r: number | null | undefined): number | null => (r === null || r === undefined ? null : Math.round(r * 1000) / 10);

@@ -8,13 +8,14 @@ import { LEVEL_NUMERALS } from '../../../shared/domain/operations';
 import type { Case, LngLat, Operation } from '../../../shared/protocol/entities';
 import { useAppSelector } from '../../app/hooks';
 import { formatDateTime, formatNumber, formatPercent, formatSpan, formatTime } from '../../i18n/format';
+import { Chart, type ChartOption } from '../../ui/Chart';
 import { selectCaseEntities, selectNow } from '../cases/selectors';
 import { caseClock, timelinessAt } from '../cases/timeliness';
-import { localName, selectCategories, selectDepartments, selectSubdistricts } from '../district/selectors';
+import { localName, selectDepartments, selectSubdistricts } from '../district/selectors';
+import { useNames } from '../district/useNames';
 import { camerasAdapter } from '../field/slices';
 import { chooseCameras } from './cameras';
 import { CameraTile } from './CameraTile';
-import { EChart, type ChartOption } from './EChart';
 import type { FeedState, WallAlert, WallFeed } from './feed';
 import { KPI_ITEMS, type KpiItem, type PanelKind, type WallPanel } from './layouts';
 import { CENTER_BUCKET, selectWallStats } from './stats';
@@ -116,7 +117,7 @@ function OverdueDepartments({ panel, active }: { panel: WallPanel; active: boole
     rows.map(([, n]) => n), vh, C.urgent, true,
   ), [rows.map((r) => r.join()).join('|'), depts, i18n.language, vh]);
   if (!rows.length) return <Empty>{t('wall.chart.none')}</Empty>;
-  return <EChart option={option} active={active} testId="wall-chart-overdue-departments" />;
+  return <Chart merge className="wall-chart" option={option} active={active} testId="wall-chart-overdue-departments" />;
 }
 
 function OverdueSubdistricts({ active }: { active: boolean }) {
@@ -132,7 +133,7 @@ function OverdueSubdistricts({ active }: { active: boolean }) {
     return barOption(rows.map((r) => r[0]), rows.map((r) => r[1]), vh, C.high, true);
   }, [key, subs, i18n.language, vh]);
   if (!subs.size) return <Empty>{t('wall.chart.none')}</Empty>;
-  return <EChart option={option} active={active} testId="wall-chart-overdue-subdistricts" />;
+  return <Chart merge className="wall-chart" option={option} active={active} testId="wall-chart-overdue-subdistricts" />;
 }
 
 function Sources({ active }: { active: boolean }) {
@@ -156,7 +157,7 @@ function Sources({ active }: { active: boolean }) {
     };
   }, [key, vh, t, i18n.language]);
   if (!s.sources.length) return <Empty>{t('wall.chart.noReports')}</Empty>;
-  return <EChart option={option} active={active} testId="wall-chart-sources" />;
+  return <Chart merge className="wall-chart" option={option} active={active} testId="wall-chart-sources" />;
 }
 
 function Hourly({ active }: { active: boolean }) {
@@ -164,19 +165,7 @@ function Hourly({ active }: { active: boolean }) {
   const vh = useVh();
   const key = s.hourly.join();
   const option = useMemo(() => barOption(s.hourly.map((_, h) => String(h).padStart(2, '0')), s.hourly, vh, C.accent, false), [key, vh]);
-  return <EChart option={option} active={active} testId="wall-chart-hourly" />;
-}
-
-function useNames() {
-  const { i18n } = useTranslation();
-  const categories = useAppSelector(selectCategories);
-  const subs = useAppSelector(selectSubdistricts);
-  const lang = i18n.language;
-  return {
-    category: (code: string) => localName(categories.get(code), code, lang),
-    subdistrict: (code: string) => localName(subs.get(code), code, lang),
-    lang,
-  };
+  return <Chart merge className="wall-chart" option={option} active={active} testId="wall-chart-hourly" />;
 }
 
 function Ticker({ panel }: { panel: WallPanel }) {
@@ -212,7 +201,7 @@ function OperationLine({ op }: { op: Operation }) {
         {op.status !== 'active' && <span className="muted">{t('wall.operations.stoodDown')}</span>}
       </div>
       <div className="wall-op-meta">
-        <span>{op.subdistrictCodes.map(names.subdistrict).join('、')}</span>
+        <span>{op.subdistrictCodes.map((code) => names.subdistrict(code)).join('、')}</span>
         <span>{t('wall.operations.tasks', { done, total: required.length })}</span>
         <span>{t('wall.operations.since', { time: formatDateTime(op.activatedAt, names.lang) })}</span>
       </div>
