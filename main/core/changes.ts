@@ -3,17 +3,16 @@
  * 16 ms), each entity at its latest state only. A burst of a thousand events becomes one batch,
  * so a wall rendering at 60 fps never falls behind the log.
  */
-import type { Camera, Case, Operation, Person, Position, Unit } from '../../shared/protocol';
+import { BATCH_ENTITIES, emptyEntities, hasEntityChanges, type BatchEntities, type BatchEntity, type BatchEntityTypes } from '../../shared/bridge/batch';
+import type { Person, Position } from '../../shared/protocol';
 import type { Answer, ChangeBatch, ConnectionState, PendingCommand } from './model';
 
 export class ChangeCoalescer {
   private reset = false;
-  private readonly cases = new Map<string, Case>();
-  private readonly units = new Map<string, Unit>();
-  private readonly cameras = new Map<string, Camera>();
-  private readonly operations = new Map<string, Operation>();
+  /** Latest state per id, and the ids that left the scope, of each kind (shared/bridge/batch.ts). */
+  private readonly entities = Object.fromEntries(BATCH_ENTITIES.map((k) => [k, new Map()])) as { [K in BatchEntity]: Map<string, BatchEntityTypes[K]> };
+  private readonly removed = Object.fromEntries(BATCH_ENTITIES.map((k) => [k, new Set()])) as Record<BatchEntity, Set<string>>;
   private readonly positions = new Map<string, Position>();
-  private readonly removed = { cases: new Set<string>(), units: new Set<string>(), cameras: new Set<string>(), operations: new Set<string>() };
   private answers: Answer[] = [];
   private connection: ConnectionState | null = null;
   private pending: PendingCommand[] | null = null;
@@ -23,55 +22,23 @@ export class ChangeCoalescer {
 
   constructor(private readonly emit: (batch: ChangeBatch) => void, private readonly intervalMs = 16) {}
 
-  addCases(list: readonly Case[]): void {
-    for (const c of list) {
-      this.cases.set(c.id, c);
-      this.removed.cases.delete(c.id);
+  /** Entities of one kind at their latest state; an upsert undoes an earlier removal in the same batch. */
+  addEntities<K extends BatchEntity>(kind: K, list: readonly BatchEntityTypes[K][]): void {
+    const map = this.entities[kind];
+    for (const e of list) {
+      map.set(e.id, e);
+      this.removed[kind].delete(e.id);
     }
     this.schedule();
   }
 
   /** Ids gone from the scope; a later upsert in the same batch wins over the removal. */
-  addRemoved(r: { cases: readonly string[]; units: readonly string[]; cameras: readonly string[]; operations?: readonly string[] }): void {
-    for (const id of r.cases) {
-      this.cases.delete(id);
-      this.removed.cases.add(id);
-    }
-    for (const id of r.units) {
-      this.units.delete(id);
-      this.removed.units.add(id);
-    }
-    for (const id of r.cameras) {
-      this.cameras.delete(id);
-      this.removed.cameras.add(id);
-    }
-    for (const id of r.operations ?? []) {
-      this.operations.delete(id);
-      this.removed.operations.add(id);
-    }
-    this.schedule();
-  }
-
-  addUnits(list: readonly Unit[]): void {
-    for (const u of list) {
-      this.units.set(u.id, u);
-      this.removed.units.delete(u.id);
-    }
-    this.schedule();
-  }
-
-  addCameras(list: readonly Camera[]): void {
-    for (const c of list) {
-      this.cameras.set(c.id, c);
-      this.removed.cameras.delete(c.id);
-    }
-    this.schedule();
-  }
-
-  addOperations(list: readonly Operation[]): void {
-    for (const o of list) {
-      this.operations.set(o.id, o);
-      this.removed.operations.delete(o.id);
+  addRemoved(r: Partial<Record<BatchEntity, readonly string[]>>): void {
+    for (const kind of BATCH_ENTITIES) {
+      for (const id of r[kind] ?? []) {
+        this.entities[kind].delete(id);
+        this.removed[kind].add(id);
+      }
     }
     this.schedule();
   }
@@ -105,19 +72,15 @@ export class ChangeCoalescer {
   /** The replica was replaced: entity deltas before it mean nothing; the windows re-read. */
   markReset(): void {
     this.reset = true;
-    this.cases.clear();
-    this.units.clear();
-    this.cameras.clear();
-    this.operations.clear();
-    this.clearRemoved();
+    this.clearEntities();
     this.schedule();
   }
 
-  private clearRemoved(): void {
-    this.removed.cases.clear();
-    this.removed.units.clear();
-    this.removed.cameras.clear();
-    this.removed.operations.clear();
+  private clearEntities(): void {
+    for (const kind of BATCH_ENTITIES) {
+      this.entities[kind].clear();
+      this.removed[kind].clear();
+    }
   }
 
   private schedule(): void {
@@ -130,30 +93,21 @@ export class ChangeCoalescer {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const entities = this.entityLists();
     const batch: ChangeBatch = {
       reset: this.reset,
-      cases: [...this.cases.values()],
-      units: [...this.units.values()],
-      cameras: [...this.cameras.values()],
-      operations: [...this.operations.values()],
-      removed: { cases: [...this.removed.cases], units: [...this.removed.units], cameras: [...this.removed.cameras], operations: [...this.removed.operations] },
+      ...entities,
       positions: [...this.positions.values()],
       answers: this.answers,
       connection: this.connection,
       pending: this.pending,
       ...(this.people ? { people: this.people } : {}),
     };
-    const r = batch.removed;
-    const empty = !batch.reset && !batch.cases.length && !batch.units.length && !batch.cameras.length && !batch.positions.length
-      && !r.cases.length && !r.units.length && !r.cameras.length && !this.operations.size && !this.removed.operations.size
+    const empty = !batch.reset && !hasEntityChanges(entities) && !batch.positions.length
       && !batch.answers.length && !batch.connection && !batch.pending && !this.people;
     this.reset = false;
-    this.cases.clear();
-    this.units.clear();
-    this.cameras.clear();
-    this.operations.clear();
+    this.clearEntities();
     this.positions.clear();
-    this.clearRemoved();
     this.answers = [];
     this.connection = null;
     this.pending = null;
@@ -161,6 +115,16 @@ export class ChangeCoalescer {
     if (empty) return;
     this.lastEmit = Date.now();
     this.emit(batch);
+  }
+
+  /** What is waiting, each kind as a list. */
+  private entityLists(): BatchEntities {
+    const out = emptyEntities();
+    for (const kind of BATCH_ENTITIES) {
+      (out[kind] as BatchEntityTypes[typeof kind][]) = [...this.entities[kind].values()];
+      out.removed[kind] = [...this.removed[kind]];
+    }
+    return out;
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { KeptTrackSchema, PeopleResponseSchema, TRACKS_MAX_SAMPLES, TracksResponseSchema, type Case, type KeptTrack, type CommandType, type Position } from '../../shared/protocol';
+import { BATCH_ENTITIES } from '../../shared/bridge/batch';
 import { HistoryRangeSchema, type History } from '../../shared/bridge/contract';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../../shared/domain/errors';
 import { STATISTICS_ANSWERS, StatisticsQuerySchema, statisticsPath, type StatisticsQuery, type StatisticsResult } from '../../shared/bridge/statistics';
@@ -97,11 +98,8 @@ export class Core implements CoreApi {
       ackTimeoutMs: options.ackTimeoutMs, catchupLimit: options.catchupLimit, reconnect: internals.reconnect, log: internals.log,
     }, {
       onChanges: (c) => {
-        if (c.cases.length) this.coalescer.addCases(c.cases);
-        if (c.units.length) this.coalescer.addUnits(c.units);
-        if (c.cameras.length) this.coalescer.addCameras(c.cameras);
-        if (c.operations.length) this.coalescer.addOperations(c.operations);
-        if (c.removed.cases.length || c.removed.units.length || c.removed.cameras.length || c.removed.operations.length) this.coalescer.addRemoved(c.removed);
+        for (const kind of BATCH_ENTITIES) if (c[kind].length) this.coalescer.addEntities(kind, c[kind]);
+        if (BATCH_ENTITIES.some((kind) => c.removed[kind].length)) this.coalescer.addRemoved(c.removed);
       },
       onReset: () => {
         // Units that left the replica (another scope) take their last positions with them.

@@ -3,9 +3,9 @@
  * each boundary. Those the windows see come from the bridge contract; the rest are the core's.
  */
 import { z } from 'zod';
-import { CameraSchema, CaseSchema, COMMAND_TYPES, OperationSchema, PersonSchema, PositionSchema, UnitSchema, type CommandType } from '../../shared/protocol';
+import { COMMAND_TYPES, type CommandType } from '../../shared/protocol';
 import {
-  ChangeBatchSchema as BridgeChangeBatchSchema, ConnectionStateSchema, decodeCaseRows, PendingCommandSchema,
+  ChangeBatchSchema as BridgeChangeBatchSchema, CoreSnapshotSchema, decodeCaseRows, type CoreSnapshot,
 } from '../../shared/bridge/contract';
 
 export { ChecksumSchema, type Checksum } from './replica/checksum';
@@ -13,28 +13,15 @@ export { ChecksumSchema, type Checksum } from './replica/checksum';
 const CommandTypeSchema = z.enum(COMMAND_TYPES as [CommandType, ...CommandType[]]);
 
 // The shapes the windows see are the bridge's (shared/bridge/contract.ts): one definition for
-// the core, the shells and the renderer. The core's batches carry no settings (the session adds them).
+// the core, the shells and the renderer. The core's batches carry no settings and its snapshot
+// no user, answers or settings (the session adds them).
 export {
-  AnswerSchema, CaseDetailSchema, ConnectionStateSchema, LINK_STATES, PendingCommandSchema, TimelineEntrySchema,
-  type Answer, type CaseDetail, type ConnectionState, type PendingCommand, type TimelineEntry,
+  AnswerSchema, CaseDetailSchema, ConnectionStateSchema, CoreSnapshotSchema, LINK_STATES, PendingCommandSchema, TimelineEntrySchema,
+  type Answer, type CaseDetail, type ConnectionState, type CoreSnapshot, type PendingCommand, type TimelineEntry,
 } from '../../shared/bridge/contract';
 
 export const ChangeBatchSchema = BridgeChangeBatchSchema.omit({ settings: true });
 export type ChangeBatch = z.infer<typeof ChangeBatchSchema>;
-
-export const CoreSnapshotSchema = z.object({
-  cases: z.array(CaseSchema),
-  units: z.array(UnitSchema),
-  cameras: z.array(CameraSchema),
-  /** Emergency operations in scope; optional so older hosts' answers still parse. */
-  operations: z.array(OperationSchema).default([]).optional(),
-  positions: z.array(PositionSchema),
-  pending: z.array(PendingCommandSchema),
-  connection: ConnectionStateSchema,
-  /** The hub's people directory as kept in the replica; optional so older hosts' answers still parse. */
-  people: z.array(PersonSchema).optional(),
-});
-export type CoreSnapshot = z.infer<typeof CoreSnapshotSchema>;
 
 /**
  * The snapshot as it crosses the process host: the cases as one JSON text of their compact wire

@@ -15,7 +15,9 @@ import { handlePdfExport } from './pdf';
 import {
   appPageOf, APP_ORIGIN, APP_SCHEME, bundlePath, CONTENT_SECURITY_POLICY, externalLinkAllowed, IPC, isAppUrl, isTrustedSender, permissionDecision, windowOptions,
 } from './security/policy';
-import type { ChangeBatch } from '../../shared/bridge/contract';
+import type { ChangeBatch, Snapshot } from '../../shared/bridge/contract';
+import { AlarmWatch } from '../../shared/domain/alarms';
+import type { Case } from '../../shared/protocol/entities';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? null;
 const hubUrl = arg('hub') ?? 'http://127.0.0.1:7410';
@@ -23,6 +25,8 @@ const dataDir = arg('data-dir') ?? app.getPath('userData');
 const credentialsFile = arg('credentials');
 const RENDERER = path.resolve(import.meta.dirname, '../../renderer');
 const PRELOAD = path.resolve(import.meta.dirname, 'preload/preload.cjs');
+/** The desktop notice's title: the batch's most urgent level (the windows' zh-CN words), as the window's notice says it. */
+const alarmTitle = (cases: readonly Case[]) => `${cases.some((c) => c.urgency === 'urgent') ? '紧急' : '较急'}事件 ${cases.length} 件`;
 const log = (m: string) => fs.appendFile(path.join(dataDir, 'logs', 'electron.log'), `${new Date().toISOString()} ${m}\n`, () => {});
 
 // A wall PC without a GPU blocklists WebGL: software GL keeps the map alive (DESIGN §7).
@@ -78,12 +82,17 @@ async function start(): Promise<void> {
     defaultUser: credentialsFile ? 'officer' : null, openCore: (o) => openUtilityCore(o, log), log,
   });
 
+  const alarmWatch = new AlarmWatch();
   ipcMain.handle(IPC.call, (event, name: unknown, args: unknown) => {
     if (!isTrustedSender(IPC.call, event.senderFrame?.url)) {
       log(`refused IPC from ${event.senderFrame?.url ?? 'unknown frame'}`);
       return { ok: false, error: { code: 'forbidden', message: 'not an app frame' } };
     }
-    return session.call(name, args);
+    return session.call(name, args).then((result) => {
+      // The cases a window loads are known to it: the desktop notice, like the window, alarms only on cases new since.
+      if (name === 'snapshot' && result.ok) alarmWatch.know((result.value as Snapshot).cases);
+      return result;
+    });
   });
 
   handlePdfExport(log);
@@ -106,10 +115,11 @@ async function start(): Promise<void> {
   session.onChanges((batch: ChangeBatch) => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC.changes, batch);
     if (batch.connection) tray.setToolTip(`大联动指挥中心 · ${batch.connection.state}`);
-    const urgent = batch.cases.filter((c) => c.urgency === 'urgent' && c.status === 'reported' && c.version === 1);
+    // The windows' rule (shared/domain/alarms.ts): the same cases sound in a window and get this desktop notice.
+    const alarms = alarmWatch.take(batch, Date.now());
     const focused = BrowserWindow.getFocusedWindow();
-    if (urgent.length && !focused && Notification.isSupported()) {
-      new Notification({ title: `紧急事件 ${urgent.length} 件`, body: urgent.map((c) => `${c.id} ${c.address}`).join('\n') }).show();
+    if (alarms.length && !focused && Notification.isSupported()) {
+      new Notification({ title: alarmTitle(alarms), body: alarms.map((c) => `${c.id} ${c.address}`).join('\n') }).show();
     }
   });
 

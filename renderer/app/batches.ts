@@ -3,6 +3,7 @@
  * coalesces per frame; this guards the window anyway (a slow frame, a burst after a resync):
  * batches that arrive between two frames are merged, latest state per entity.
  */
+import { BATCH_ENTITIES, emptyBatch, emptyEntities, type BatchEntity } from '../../shared/bridge/batch';
 import type { ChangeBatch } from '../../shared/bridge/contract';
 
 function latestById<T extends { id: string }>(a: readonly T[], b: readonly T[], newer: (x: T, y: T) => boolean): T[] {
@@ -17,16 +18,9 @@ function latestById<T extends { id: string }>(a: readonly T[], b: readonly T[], 
 
 /** A batch with every field present, so an older or leaner shell's batch still applies cleanly. */
 export function normalizeBatch(raw: Partial<ChangeBatch>): ChangeBatch {
-  return {
+  const out: ChangeBatch = {
+    ...emptyBatch(),
     reset: raw.reset === true,
-    cases: raw.cases ?? [],
-    units: raw.units ?? [],
-    cameras: raw.cameras ?? [],
-    operations: Array.isArray(raw.operations) ? raw.operations : [],
-    removed: {
-      cases: raw.removed?.cases ?? [], units: raw.removed?.units ?? [], cameras: raw.removed?.cameras ?? [],
-      operations: Array.isArray(raw.removed?.operations) ? raw.removed.operations : [],
-    },
     positions: raw.positions ?? [],
     answers: raw.answers ?? [],
     pending: raw.pending ?? null,
@@ -34,6 +28,15 @@ export function normalizeBatch(raw: Partial<ChangeBatch>): ChangeBatch {
     settings: raw.settings ?? null,
     people: Array.isArray(raw.people) ? raw.people : null,
   };
+  // Each kind of entity the batch carries (shared/bridge/batch.ts), and its removals: absent is none.
+  const removed = out.removed as Record<BatchEntity, string[]>;
+  for (const kind of BATCH_ENTITIES) {
+    const list: unknown = raw[kind];
+    if (Array.isArray(list)) (out as Record<BatchEntity, unknown>)[kind] = list;
+    const gone: unknown = raw.removed?.[kind];
+    if (Array.isArray(gone)) removed[kind] = gone as string[];
+  }
+  return out;
 }
 
 /** `a`'s entities that `b` removes are dropped; `a`'s removals that `b` brings back are undone. */
@@ -46,21 +49,20 @@ function mergeEntities<T extends { id: string; version: number }>(a: readonly T[
   };
 }
 
+type Versioned = { id: string; version: number };
 const byVersion = (y: { version: number }, x: { version: number }) => y.version >= x.version;
 
 /** `b` after `a`: what applying both in order would do. */
 export function mergeBatches(a: ChangeBatch, b: ChangeBatch): ChangeBatch {
-  const cases = mergeEntities(a.cases, a.removed.cases, b.cases, b.removed.cases);
-  const units = mergeEntities(a.units, a.removed.units, b.units, b.removed.units);
-  const cameras = mergeEntities(a.cameras, a.removed.cameras, b.cameras, b.removed.cameras);
-  const operations = mergeEntities(a.operations ?? [], a.removed.operations ?? [], b.operations ?? [], b.removed.operations ?? []);
+  const entities = emptyEntities();
+  for (const kind of BATCH_ENTITIES) {
+    const m = mergeEntities<Versioned>(a[kind] ?? [], a.removed[kind] ?? [], b[kind] ?? [], b.removed[kind] ?? []);
+    (entities as Record<BatchEntity, Versioned[]>)[kind] = m.list;
+    entities.removed[kind] = m.removed;
+  }
   return {
     reset: a.reset || b.reset,
-    cases: cases.list,
-    units: units.list,
-    cameras: cameras.list,
-    operations: operations.list,
-    removed: { cases: cases.removed, units: units.removed, cameras: cameras.removed, operations: operations.removed },
+    ...entities,
     positions: latestById(a.positions, b.positions, (y, x) => y.at >= x.at),
     answers: [...a.answers, ...b.answers],
     pending: b.pending ?? a.pending,

@@ -5,6 +5,7 @@
  */
 import type { TypedStartListening } from '@reduxjs/toolkit';
 import type { LinkageBridge } from '../../shared/bridge/contract';
+import { newAlarms } from '../../shared/domain/alarms';
 import type { Case } from '../../shared/protocol/entities';
 import { loadCaseDetail } from '../features/case/slice';
 import { flashed, searchHitsReceived, searchTextChanged } from '../features/queue/slice';
@@ -21,8 +22,6 @@ export interface Effects {
 
 type StartListening = TypedStartListening<RootState, AppDispatch>;
 
-/** Reports older than this when they reach the window are catch-up, not news: no alarm. */
-export const FRESH_MS = 10 * 60_000;
 export const FLASH_MS = 8_000;
 const SEARCH_DEBOUNCE_MS = 250;
 const SETTINGS_DEBOUNCE_MS = 500;
@@ -35,11 +34,6 @@ export function deepFreeze(value: unknown): void {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
   Object.freeze(value);
   for (const v of Object.values(value)) deepFreeze(v);
-}
-
-/** New reports of urgent or high urgency in a batch, that this window had not seen before. */
-export function newAlarms(batchCases: readonly Case[], known: Readonly<Record<string, Case | undefined>>, now: number): Case[] {
-  return batchCases.filter((c) => !known[c.id] && c.status === 'reported' && c.urgency !== 'normal' && now - c.reportedAt <= FRESH_MS);
 }
 
 export function addListeners(startListening: StartListening, bridge: LinkageBridge, effects: Effects): void {
@@ -62,7 +56,9 @@ export function addListeners(startListening: StartListening, bridge: LinkageBrid
       const before = api.getOriginalState();
       if (!before.cases.loaded) return;
       const now = Date.now();
-      const alarms = newAlarms(action.payload.cases, before.cases.entities, now);
+      // The rule is shared with Electron's desktop notice (shared/domain/alarms.ts); "new" here: not in this window's store before the batch.
+      const known = before.cases.entities;
+      const alarms = newAlarms(action.payload.cases, (id) => known[id] !== undefined, now);
       if (!alarms.length) return;
       api.dispatch(flashed({ ids: alarms.map((c) => c.id), until: now + FLASH_MS }));
       effects.announce(alarms, { muted: api.getState().settings.soundMuted });

@@ -2,7 +2,8 @@
  * Dates, times and durations through Intl, in Shanghai time whatever the machine's zone (the
  * center works on Beijing time, as the hub's calendar does).
  */
-const TZ = 'Asia/Shanghai';
+import { DISTRICT_TIME_ZONE as TZ } from '../../shared/domain/district-time';
+
 const cache = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.NumberFormat>();
 
 function cached<T extends Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {

@@ -123,7 +123,7 @@ export const SnapshotSchema = z.object({
   cases: z.array(CaseSchema),
   units: z.array(UnitSchema),
   cameras: z.array(CameraSchema),
-  /** Emergency operations in the user's scope (absent: none). */
+  /** Emergency operations in the user's scope (absent: none; optional so older hosts' answers still parse). */
   operations: z.array(OperationSchema).default([]).optional(),
   positions: z.array(PositionSchema),
   pending: z.array(PendingCommandSchema),
@@ -131,10 +131,14 @@ export const SnapshotSchema = z.object({
   answers: z.array(AnswerSchema),
   connection: ConnectionStateSchema,
   settings: SettingsSchema,
-  /** The hub's people directory as last fetched (kept in the replica, so also offline); absent: unknown. */
+  /** The hub's people directory as last fetched (kept in the replica, so also offline); absent: unknown (or an older host). */
   people: z.array(PersonSchema).optional(),
 });
 export type Snapshot = z.infer<typeof SnapshotSchema>;
+
+/** The core's part of the snapshot (its replica, outbox and link): the session adds the user, the answers and the settings. */
+export const CoreSnapshotSchema = SnapshotSchema.omit({ user: true, answers: true, settings: true });
+export type CoreSnapshot = z.infer<typeof CoreSnapshotSchema>;
 
 /**
  * The snapshot's cases in their compact wire form (issue 5): the field names once, each case an

@@ -29,25 +29,13 @@
  */
 import { z } from 'zod';
 import type { Case } from '../protocol';
+import { dayStart, localDay, localMonth, monthStart } from './district-time';
 
 // ───────────────────────────── time ─────────────────────────────
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-/** Days and months are Beijing time (UTC+8, no daylight saving), as in the calendar. */
-export const LOCAL_OFFSET_MS = 8 * HOUR_MS;
-
-/** Days since 1970-01-01 in local time. */
-export const localDay = (ms: number): number => Math.floor((ms + LOCAL_OFFSET_MS) / DAY_MS);
-export const dayStart = (day: number): number => day * DAY_MS - LOCAL_OFFSET_MS;
-/** year × 12 + month (0-based), local time. */
-export function localMonth(ms: number): number {
-  const d = new Date(ms + LOCAL_OFFSET_MS);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-}
-export const monthStart = (month: number): number => Date.UTC(Math.floor(month / 12), month % 12, 1) - LOCAL_OFFSET_MS;
-/** Local hour of day 0–23. */
-export const localHour = (ms: number): number => Math.floor((((ms + LOCAL_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS);
+// The district's clock (Beijing time) is shared/domain/district-time.ts; re-exported here for the
+// hub's statistics, which read it beside the facts.
+export { DISTRICT_OFFSET_MS as LOCAL_OFFSET_MS, dayStart, localDay, localHour, localMonth, monthStart } from './district-time';
 
 /**
  * [from, to) as whole local months, whole local days outside them, and the partial days at the

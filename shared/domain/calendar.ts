@@ -7,11 +7,10 @@
  * time zone of the hub, the app core or the browser.
  */
 import { z } from 'zod';
+import { dayAtOffset, dayStartAtOffset, DAY_MS, DISTRICT_UTC_OFFSET, HOUR_MS } from './district-time';
 import { DomainError } from './errors';
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 /** A calendar without working time must fail, not loop: ten years is beyond any deadline. */
 const MAX_SCAN_DAYS = 3_660;
 
@@ -45,7 +44,7 @@ const IntervalSchema = z.strictObject({ start: ClockTimeSchema, end: ClockTimeSc
 
 export const CalendarConfigSchema = z
   .strictObject({
-    utcOffset: z.string().regex(/^[+-](?:[01]\d|2[0-3]):[0-5]\d$/, 'offsets are written ±HH:MM').default('+08:00'),
+    utcOffset: z.string().regex(/^[+-](?:[01]\d|2[0-3]):[0-5]\d$/, 'offsets are written ±HH:MM').default(DISTRICT_UTC_OFFSET),
     /** Working intervals of a working day, in order, e.g. morning and afternoon around lunch. */
     workHours: z.array(IntervalSchema).min(1).default(() => DEFAULT_WORK_HOURS.map((i) => ({ ...i }))),
     /** Days off (法定节假日 and the weekdays moved into them). */
@@ -101,7 +100,7 @@ export function createCalendar(input: CalendarConfig): Calendar {
   const makeUpDays = new Set(config.workdays.map((d) => dayNumber(d)));
   const intervals = config.workHours.map((i) => [clockMinutes(i.start) * MINUTE_MS, clockMinutes(i.end) * MINUTE_MS] as const);
 
-  const localDay = (ms: number) => Math.floor((ms + offsetMs) / DAY_MS);
+  const localDay = (ms: number) => dayAtOffset(ms, offsetMs);
   const isWorkDay = (day: number) => {
     if (makeUpDays.has(day)) return true;
     if (holidays.has(day)) return false;
@@ -111,7 +110,7 @@ export function createCalendar(input: CalendarConfig): Calendar {
   /** The day's working intervals as absolute [start, end) epoch ms. */
   const spans = (day: number): (readonly [number, number])[] => {
     if (!isWorkDay(day)) return [];
-    const midnight = day * DAY_MS - offsetMs;
+    const midnight = dayStartAtOffset(day, offsetMs);
     return intervals.map(([s, e]) => [midnight + s, midnight + e] as const);
   };
 

@@ -90,8 +90,8 @@ describe('change batches', () => {
     const batches: ChangeBatch[] = [];
     const c = new ChangeCoalescer((b) => batches.push(b), 5);
     const op2 = { ...op1, version: 2 };
-    c.addOperations([op1]);
-    c.addOperations([op2]);
+    c.addEntities('operations', [op1]);
+    c.addEntities('operations', [op2]);
     c.addRemoved({ cases: [], units: [], cameras: [], operations: ['OP9'] });
     c.flush();
     expect(batches).toHaveLength(1);

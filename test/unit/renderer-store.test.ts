@@ -2,10 +2,10 @@
 // batch, at most one per frame), versions never go back, the outbox remembers its cases.
 import { describe, expect, it, vi } from 'vitest';
 import type { Answer, ChangeBatch, ConnectionState, LinkageBridge, Snapshot } from '../../shared/bridge/contract';
+import { newAlarms } from '../../shared/domain/alarms';
 import type { Case, Unit } from '../../shared/protocol/entities';
 import { changesApplied, snapshotLoaded, ticked } from '../../renderer/app/actions';
 import { createBatchPump, mergeBatches, normalizeBatch } from '../../renderer/app/batches';
-import { newAlarms } from '../../renderer/app/listeners';
 import { makeStore } from '../../renderer/app/store';
 import { sendCommand } from '../../renderer/features/outbox/slice';
 import { selectRefusals } from '../../renderer/features/outbox/selectors';
@@ -181,7 +181,7 @@ describe('renderer change batches', () => {
   });
 
   it('announces only fresh urgent or high reports it had not seen', () => {
-    const known = { c1: aCase('c1') };
+    const known: Record<string, Case> = { c1: aCase('c1') };
     const now = T0 + 60_000;
     const list = [
       aCase('c1', { urgency: 'urgent' }),
@@ -191,7 +191,7 @@ describe('renderer change batches', () => {
       aCase('c5', { urgency: 'high', status: 'registered' }),
       aCase('c6', { urgency: 'high' }),
     ];
-    expect(newAlarms(list, known, now).map((c) => c.id)).toEqual(['c2', 'c6']);
+    expect(newAlarms(list, (id) => id in known, now).map((c) => c.id)).toEqual(['c2', 'c6']);
   });
 });
 

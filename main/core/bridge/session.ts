@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { validateCall, type BridgeCallResult, type ChangeBatch, type HistoryRange, type Settings, type Snapshot } from '../../../shared/bridge/contract';
+import { emptyBatch } from '../../../shared/bridge/batch';
 import type { StatisticsQuery } from '../../../shared/bridge/statistics';
 import { LoginRequest, type User } from '../../../shared/protocol';
 import { DomainError, toErrorInfo } from '../../../shared/domain/errors';
@@ -31,11 +32,6 @@ export interface SessionOptions {
   resourcesDir?: string;
   log(message: string): void;
 }
-
-const EMPTY_BATCH: Omit<ChangeBatch, 'settings'> = {
-  reset: false, cases: [], units: [], cameras: [], removed: { cases: [], units: [], cameras: [] },
-  positions: [], answers: [], connection: null, pending: null,
-};
 
 export class Session {
   private core: CoreApi | null = null;
@@ -150,7 +146,7 @@ export class Session {
   private async setSettings(patch: Partial<Settings>): Promise<Settings> {
     if (!this.settings) throw new DomainError('unauthenticated', 'not signed in');
     const next = await this.settings.patch(patch);
-    this.emit({ ...EMPTY_BATCH, settings: next });
+    this.emit({ ...emptyBatch(), settings: next });
     return next;
   }
 
@@ -209,7 +205,7 @@ export class Session {
       this.signedIn = { username, password };
       this.opts.log(`signed in as ${username}`);
       // Windows re-read everything for the new user.
-      this.emit({ ...EMPTY_BATCH, reset: true, settings: this.settings.get() });
+      this.emit({ ...emptyBatch(), reset: true, settings: this.settings.get() });
       return { ok: true };
     } catch (e) {
       await this.closeCore();

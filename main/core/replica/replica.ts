@@ -5,6 +5,7 @@
  * seq exactly, never between two.
  */
 import type { Camera, Case, HubEvent, Operation, Person, Position, Unit } from '../../../shared/protocol';
+import { emptyEntities, type BatchEntities } from '../../../shared/bridge/batch';
 import { CASE_FIELDS } from '../../../shared/bridge/contract';
 import { asciiJson } from '../wire';
 import type { TimelineEntry } from '../model';
@@ -13,14 +14,8 @@ import { checksumOf, type Checksum, type Versioned } from './checksum';
 import { REPLICA_MIGRATIONS } from './migrations';
 import { CaseSearch } from './search';
 
-/** Entities whose stored state changed, and ids that left the user's scope. */
-export interface ReplicaChanges {
-  cases: Case[];
-  units: Unit[];
-  cameras: Camera[];
-  operations: Operation[];
-  removed: { cases: string[]; units: string[]; cameras: string[]; operations: string[] };
-}
+/** Entities whose stored state changed, and ids that left the user's scope: a batch's entities (shared/bridge/batch.ts). */
+export type ReplicaChanges = BatchEntities;
 
 export interface SnapshotPage {
   cases: Case[];
@@ -33,7 +28,7 @@ export interface SnapshotPage {
 /** Whether the entity in an event's state is in the user's scope (shared/domain/roles canSee). */
 export type ScopeTest = (e: HubEvent) => boolean;
 
-export const noChanges = (): ReplicaChanges => ({ cases: [], units: [], cameras: [], operations: [], removed: { cases: [], units: [], cameras: [], operations: [] } });
+export const noChanges = (): ReplicaChanges => emptyEntities();
 
 const META_LAST_SEQ = 'lastSeq';
 /**

@@ -10,6 +10,7 @@ import {
   CatchupResponse, EventsMessage, PositionsMessage, SnapshotResponse, SOCKET, UserSchema,
   type CommandEnvelope, type HubEvent, type Operation, type Position, type User,
 } from '../../../shared/protocol';
+import { hasEntityChanges } from '../../../shared/bridge/batch';
 import { canSee } from '../../../shared/domain/roles';
 import { operationDepartments } from '../../../shared/domain/operations';
 import { Backoff, cancellableDelay } from '../backoff';
@@ -389,9 +390,7 @@ export class SyncClient implements CommandTransport {
   }
 
   private emitChanges(c: ReplicaChanges): void {
-    const r = c.removed;
-    if (c.cases.length || c.units.length || c.cameras.length || c.operations.length
-      || r.cases.length || r.units.length || r.cameras.length || r.operations.length) this.cb.onChanges(c);
+    if (hasEntityChanges(c)) this.cb.onChanges(c);
   }
 
   /** The user's scope as the hub applies it; unknown user (token, no whoami yet): keep all. */

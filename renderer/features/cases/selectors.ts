@@ -1,6 +1,7 @@
 /** Everything derived from the cases: timeliness at `now`, counters, KPIs. */
 import { createSelector } from '@reduxjs/toolkit';
 import { onTimeClosureOfCases } from '../../../shared/domain/assessment';
+import { DAY_MS, startOfDistrictDay } from '../../../shared/domain/district-time';
 import { CASE_STATUSES, isOpen, type CaseStatus } from '../../../shared/domain/lifecycle';
 import type { Case } from '../../../shared/protocol/entities';
 import type { RootState } from '../../app/store';
@@ -13,15 +14,8 @@ export const selectCaseEntities = adapterSelectors.selectEntities;
 export const selectCaseById = adapterSelectors.selectById;
 export const selectNow = (s: RootState) => s.clock.now;
 
-const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-/** Midnight in Shanghai (the duty day), whatever the machine's time zone. */
-export function dayStartAt(now: number): number {
-  return Math.floor((now + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
-}
-/** A number, so what depends on "today" recomputes once a day, not every tick. */
-export const selectDayStart = createSelector([selectNow], dayStartAt);
+/** Midnight of the duty day (district time); a number, so what depends on "today" recomputes once a day, not every tick. */
+export const selectDayStart = createSelector([selectNow], (now) => startOfDistrictDay(now));
 
 /** Only the cases whose clock runs: id → ok | due_soon | overdue. */
 export const selectTimeliness = createSelector([selectAllCases, selectNow], (cases, now) => {
@@ -72,7 +66,7 @@ export function computeKpis(cases: readonly Case[], dayStart: number): Kpis {
     if (c.status === 'closed' && c.closedAt !== null && c.closedAt >= dayStart) closedToday += 1;
   }
   // The assessment's definition, as the wall and the statistics window give it.
-  const onTimeRateToday = onTimeClosureOfCases(cases, dayStart, dayStart + 86_400_000).rate;
+  const onTimeRateToday = onTimeClosureOfCases(cases, dayStart, dayStart + DAY_MS).rate;
   return { open, reportedToday, closedToday, onTimeRateToday, returnedOpen };
 }
 

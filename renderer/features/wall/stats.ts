@@ -6,10 +6,11 @@
  */
 import { createSelector } from '@reduxjs/toolkit';
 import { onTimeClosureOfCases } from '../../../shared/domain/assessment';
+import { startOfDistrictDay } from '../../../shared/domain/district-time';
 import { isOpen } from '../../../shared/domain/lifecycle';
 import { SOURCES, type Case, type Source } from '../../../shared/protocol/entities';
 import type { RootState } from '../../app/store';
-import { dayStartAt, selectAllCases } from '../cases/selectors';
+import { selectAllCases } from '../cases/selectors';
 import { timelinessAt } from '../cases/timeliness';
 
 /** Overdue cases not dispatched yet are the center's: they count against it. */
@@ -36,7 +37,7 @@ const DAY_MS = 86_400_000;
 const desc = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
 
 export function computeWallStats(cases: readonly Case[], now: number): WallStats {
-  const day = dayStartAt(now);
+  const day = startOfDistrictDay(now);
   let reported = 0, registered = 0, dispatched = 0, closed = 0, open = 0, overdue = 0;
   const byDept = new Map<string, number>();
   const bySub = new Map<string, number>();
