@@ -1,4 +1,4 @@
-// Lint, including DESIGN §2's import rules (scripts/lint/layers.js) as an error.
+// Lint, including ARCHITECTURE §2's import rules (scripts/lint/layers.js) as an error.
 import tseslint from 'typescript-eslint';
 import layers from './scripts/lint/layers.js';
 

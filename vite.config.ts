@@ -1,4 +1,4 @@
-// Vite builds the renderer (DESIGN §2). JSX goes through Vite's own oxc transform with the
+// Vite builds the renderer (ARCHITECTURE §2). JSX goes through Vite's own oxc transform with the
 // automatic runtime: no React plugin needed (no fast refresh, which a console does not need).
 import { defineConfig } from 'vite';
 

@@ -1,5 +1,5 @@
 /**
- * The video wall runs for weeks (DESIGN §1): this soak runs it for 10 minutes (WALL_SOAK_MINUTES)
+ * The video wall runs for weeks (ARCHITECTURE §1): this soak runs it for 10 minutes (WALL_SOAK_MINUTES)
  * against a hub whose simulator goes at 50× (a third of a simulated day of reports, dispatches,
  * overdue marks and urgent alerts), rotating every 20 s with camera tiles playing local MJPEG
  * streams, and reports the page's JS heap (after a forced GC), DOM nodes and event listeners at

@@ -1,5 +1,5 @@
 /**
- * Unit positions are a latest-value stream (DESIGN §4): kept in memory, never in the log,
+ * Unit positions are a latest-value stream (ARCHITECTURE §4): kept in memory, never in the log,
  * and sent at most once per interval with only the units that moved since the last send.
  */
 import { PositionSchema, type Position, type Unit } from '../shared/protocol';

@@ -89,7 +89,7 @@ function buildRendererIfStale(log: (m: string) => void): void {
   if (r.status !== 0) throw new Error('the renderer did not build');
 }
 
-/** The Electron binary's path when present, else null (DESIGN §7: it may not be downloadable). */
+/** The Electron binary's path when present, else null (ARCHITECTURE §7: it may not be downloadable). */
 function electronBinary(log: (m: string) => void): string | null {
   const pkg = path.join(ROOT, 'node_modules/electron');
   if (!fs.existsSync(pkg)) return null;

@@ -1,5 +1,5 @@
 /**
- * The audit chain (DESIGN §3): every applied command, who, when, before/after; each entry's
+ * The audit chain (ARCHITECTURE §3): every applied command, who, when, before/after; each entry's
  * hash covers the previous entry's hash, so editing or deleting a row breaks every later link.
  */
 import { createHash } from 'node:crypto';

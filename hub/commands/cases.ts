@@ -1,4 +1,4 @@
-/** The closed loop of DESIGN §3 as commands on the case aggregate. */
+/** The closed loop of ARCHITECTURE §3 as commands on the case aggregate. */
 import type { Actor } from '../../shared/domain/roles';
 import { DomainError } from '../../shared/domain/errors';
 import { transition, type CaseAction } from '../../shared/domain/lifecycle';

@@ -1,7 +1,7 @@
 /**
  * What a day in Minhang's linkage center looks like, as data: when reports come in, from which
  * network, about what, where, and how each department tends to respond. Figures are our own
- * plausible defaults (DOMAIN-FACTS gives the process, not volumes); road names are real roads
+ * plausible defaults (ARCHITECTURE §3.1 gives the process, not volumes); road names are real roads
  * of each subdistrict, used only to make addresses read naturally.
  */
 import type { Source } from '../../shared/protocol';

@@ -1,4 +1,4 @@
-/** The hub's SQLite file: WAL with synchronous=FULL, because the event log is the truth (DESIGN §7). */
+/** The hub's SQLite file: WAL with synchronous=FULL, because the event log is the truth (ARCHITECTURE §7). */
 import Database from 'better-sqlite3';
 import { migrate } from './migrate';
 import { HUB_MIGRATIONS } from './migrations';

@@ -1,5 +1,5 @@
 /**
- * The socket.io side of the protocol (DESIGN §4). Every incoming message is zod-checked; a
+ * The socket.io side of the protocol (ARCHITECTURE §4). Every incoming message is zod-checked; a
  * socket receives only what its user may see; bursts of events leave as one message per socket.
  */
 import type { Server, Socket } from 'socket.io';

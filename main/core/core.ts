@@ -1,5 +1,5 @@
 /**
- * The app core (DESIGN §2): the replica, the outbox and the sync client of one user on one
+ * The app core (ARCHITECTURE §2): the replica, the outbox and the sync client of one user on one
  * workstation, and the queries the windows ask. Plain Node; it runs in its own process
  * (host/entry.ts) so no window ever waits on SQLite.
  */

@@ -55,7 +55,7 @@ export const CoreOptionsSchema = z
     /** How long to wait for the hub's answer to one request before trying again. */
     ackTimeoutMs: z.number().int().min(50).max(120_000).default(10_000),
     catchupLimit: z.number().int().min(1).max(5000).default(1000),
-    /** better-sqlite3's addon built for this runtime (Electron's ABI differs from Node's; DESIGN §7). */
+    /** better-sqlite3's addon built for this runtime (Electron's ABI differs from Node's; ARCHITECTURE §7). */
     nativeBinding: z.string().min(1).optional(),
   })
   .refine((o) => o.password !== undefined || o.token !== undefined, { message: 'a password or a token is needed' });

@@ -1,5 +1,5 @@
 /**
- * Opening the core's SQLite files (DESIGN §7): better-sqlite3, WAL, numbered migrations tracked
+ * Opening the core's SQLite files (ARCHITECTURE §7): better-sqlite3, WAL, numbered migrations tracked
  * in `PRAGMA user_version`. The replica can afford `synchronous=NORMAL` (a lost tail is fetched
  * again from the hub); the outbox cannot (a lost command is an officer's action gone), so FULL.
  */

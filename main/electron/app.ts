@@ -29,7 +29,7 @@ const PRELOAD = path.resolve(import.meta.dirname, 'preload/preload.cjs');
 const alarmTitle = (cases: readonly Case[]) => `${cases.some((c) => c.urgency === 'urgent') ? '紧急' : '较急'}事件 ${cases.length} 件`;
 const log = (m: string) => fs.appendFile(path.join(dataDir, 'logs', 'electron.log'), `${new Date().toISOString()} ${m}\n`, () => {});
 
-// A wall PC without a GPU blocklists WebGL: software GL keeps the map alive (DESIGN §7).
+// A wall PC without a GPU blocklists WebGL: software GL keeps the map alive (ARCHITECTURE §7).
 app.commandLine.appendSwitch('enable-unsafe-swiftshader');
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
 

@@ -1,5 +1,5 @@
 /**
- * In Electron the core runs in a utility process (DESIGN §2: never on the main thread; the
+ * In Electron the core runs in a utility process (ARCHITECTURE §2: never on the main thread; the
  * runAsNode fuse is off, so child_process.fork of the Electron binary is not an option). This
  * adapts a UtilityProcess to the few ChildProcess methods CoreClient uses.
  */

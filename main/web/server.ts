@@ -1,5 +1,5 @@
 /**
- * Browser mode (DESIGN §2): the built renderer and the bridge over a WebSocket, on 127.0.0.1 by
+ * Browser mode (ARCHITECTURE §2, §4.8): the built renderer and the bridge over a WebSocket, on 127.0.0.1 by
  * default. Pages are GET-only from one folder (no traversal); the bridge needs the per-start
  * token and the server's own Origin, so another site in the same browser cannot drive it.
  */

@@ -1,5 +1,5 @@
 /**
- * The window's store (DESIGN §5): one slice per feature, entity adapters for cases, units,
+ * The window's store (ARCHITECTURE §5): one slice per feature, entity adapters for cases, units,
  * cameras, operations and people, and side effects (sounds, notifications, saving settings) in the listener middleware.
  */
 import { combineReducers, configureStore, createListenerMiddleware, type ThunkDispatch, type UnknownAction } from '@reduxjs/toolkit';

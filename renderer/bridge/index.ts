@@ -1,5 +1,5 @@
 /**
- * The one way the renderer reaches the app core: `window.linkage` (DESIGN §2). In Electron the
+ * The one way the renderer reaches the app core: `window.linkage` (ARCHITECTURE §2, §4.8). In Electron the
  * preload provides it; in a plain browser the WebSocket shim does.
  */
 import type { LinkageBridge } from '../../shared/bridge/contract';

@@ -15,7 +15,7 @@ import { chromium as playwright, type Browser } from 'playwright-core';
 
 const SYSTEM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
-/** Flags for a closed network and software WebGL (DESIGN §7). */
+/** Flags for a closed network and software WebGL (ARCHITECTURE §7). */
 export const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-quic', '--disable-dev-shm-usage',

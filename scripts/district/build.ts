@@ -1,5 +1,5 @@
 /**
- * Builds the default district dataset (DESIGN §6) into resources/district, or into the folder
+ * Builds the default district dataset (ARCHITECTURE §6) into resources/district, or into the folder
  * given as the first argument: `npm run district:build [-- outDir]`. Deterministic: seeded
  * randomness, stable order, sorted keys and 6-decimal coordinates make a rebuild byte-identical,
  * which test/unit/district-data.test.ts checks.

@@ -1,5 +1,5 @@
 /**
- * The owning bodies a case can be dispatched to (DESIGN §3): the district's departments and
+ * The owning bodies a case can be dispatched to (ARCHITECTURE §3): the district's departments and
  * utilities, then one city-operations sub-center (城运分中心) per subdistrict.
  */
 import type { SubdistrictFeature } from '../../shared/domain/regions';

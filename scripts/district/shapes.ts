@@ -1,5 +1,5 @@
 /**
- * Synthesized region shapes (DESIGN §6): the official subdistrict and community boundaries are
+ * Synthesized region shapes (ARCHITECTURE §6): the official subdistrict and community boundaries are
  * not published offline, so subdistricts are the Voronoi tiles of their seats clipped to the
  * district, and communities the Voronoi tiles of well-spread seeds clipped to their subdistrict.
  */

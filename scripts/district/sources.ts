@@ -1,5 +1,5 @@
 /**
- * The two published sources of the default district (DESIGN §6), read from node_modules at
+ * The two published sources of the default district (ARCHITECTURE §6), read from node_modules at
  * build time so the app itself ships only the generated files.
  */
 import { readFileSync } from 'node:fs';

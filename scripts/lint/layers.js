@@ -1,4 +1,4 @@
-// ESLint rule enforcing DESIGN §2's import rules. It resolves every relative import against
+// ESLint rule enforcing ARCHITECTURE §2's import rules. It resolves every relative import against
 // the importing file, so `../../hub/x` is caught however deep the importer sits.
 import path from 'node:path';
 
@@ -37,22 +37,22 @@ export function violation(fromFile, source) {
   if (source.startsWith('.')) {
     const to = layerOf(path.resolve(path.dirname(fromFile), source));
     if (to === null || to === 'resources') return null;
-    if (to === 'test' && from !== 'test') return `DESIGN §2: nothing imports test/ (${from}/ → test/).`;
+    if (to === 'test' && from !== 'test') return `ARCHITECTURE §2: nothing imports test/ (${from}/ → test/).`;
     const allowed = ALLOWED[from];
-    if (allowed && !allowed.includes(to)) return `DESIGN §2: ${from}/ must not import ${to}/.`;
+    if (allowed && !allowed.includes(to)) return `ARCHITECTURE §2: ${from}/ must not import ${to}/.`;
     return null;
   }
   if ((from === 'shared' || from === 'renderer') && NODE_ONLY.test(source)) {
-    return `DESIGN §2: ${from}/ is ${from === 'shared' ? 'pure (no I/O)' : 'browser code behind the bridge'}; it must not import '${source}'.`;
+    return `ARCHITECTURE §2: ${from}/ is ${from === 'shared' ? 'pure (no I/O)' : 'browser code behind the bridge'}; it must not import '${source}'.`;
   }
   if (from === 'main/core' && /^electron(\/|$)/.test(source)) {
-    return "DESIGN §2: main/core is plain Node; it never imports 'electron'.";
+    return "ARCHITECTURE §2: main/core is plain Node; it never imports 'electron'.";
   }
   return null;
 }
 
 const rule = {
-  meta: { type: 'problem', docs: { description: 'DESIGN §2 layer import rules' }, schema: [] },
+  meta: { type: 'problem', docs: { description: 'ARCHITECTURE §2 layer import rules' }, schema: [] },
   create(context) {
     const file = context.filename ?? context.getFilename();
     const check = (node, src) => {

@@ -1,5 +1,5 @@
 /**
- * Performance assessment (绩效评价, DOMAIN-FACTS "Assessment figures") as pure definitions:
+ * Performance assessment (绩效评价, ARCHITECTURE §3.1) as pure definitions:
  * what each figure counts, when it counts, and how rates and the composite score follow. The
  * hub computes the figures from its store with exactly these functions, so every console, the
  * wall and a supervisor's report see the same numbers.
@@ -438,7 +438,7 @@ export const RATE_OF: Readonly<Record<Rate, [CountMetric, CountMetric]>> = {
 
 /**
  * Score weights (points). Terms: a rate counts as is, a `no…` term as 1 − the rate. Default,
- * 100 points: on-time closure 60 — the figure assessments weight most (DOMAIN-FACTS quotes
+ * 100 points: on-time closure 60 — the figure assessments weight most (ARCHITECTURE §3.1 quotes
  * "the on-time closure rate weighted 60 points"); closure 20 — finishing at all matters but
  * on-time closure already contains it; 1 − return rate 10 and 1 − rework rate 10 — a department
  * that refuses its own cases or closes them badly loses what it gained. Extension and the stage

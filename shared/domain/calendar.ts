@@ -1,5 +1,5 @@
 /**
- * Working time (DESIGN §3): the working hours of a day, public holidays and the make-up
+ * Working time (ARCHITECTURE §3): the working hours of a day, public holidays and the make-up
  * working days (调休) that move weekends. Deadlines in working hours skip the rest.
  *
  * All arithmetic is on epoch milliseconds shifted by a fixed UTC offset (+08:00 by default:

@@ -1,5 +1,5 @@
 /**
- * The event category catalog (事件分类, DESIGN §3): big class → small class, each small class
+ * The event category catalog (事件分类, ARCHITECTURE §3): big class → small class, each small class
  * with its owning department, urgency levels and stage time limits. The rows are data
  * (resources/catalog/categories.json); this module only validates and looks them up.
  */

@@ -1,5 +1,5 @@
 /**
- * Stage deadlines of a case (DESIGN §3, DOMAIN-FACTS "The closed loop"): dispatch is timed
+ * Stage deadlines of a case (ARCHITECTURE §3, ARCHITECTURE §3.1): dispatch is timed
  * from the report, handling from the dispatch (the clock starts at dispatch). Overdue is
  * always derived from the deadlines and the status, never stored.
  */

@@ -1,5 +1,5 @@
 /**
- * Errors are data (DESIGN §4): every refusal carries a code the UI can translate.
+ * Errors are data (ARCHITECTURE §4): every refusal carries a code the UI can translate.
  * Domain functions throw DomainError; boundaries turn it into `{code, message}`.
  */
 export const ERROR_CODES = [

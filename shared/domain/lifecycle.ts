@@ -1,5 +1,5 @@
 /**
- * The case status machine of DESIGN §3 (the grid-management closed loop), with who may make
+ * The case status machine of ARCHITECTURE §3 (the grid-management closed loop), with who may make
  * each transition. The hub applies it; the UI asks it which actions to offer.
  */
 import { DomainError } from './errors';

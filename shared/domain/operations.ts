@@ -1,5 +1,5 @@
 /**
- * Emergency command (DESIGN §3 "Plans and operations"): response plans (预案) per hazard with
+ * Emergency command (ARCHITECTURE §3 "Plans and operations"): response plans (预案) per hazard with
  * tasks per department per response level Ⅰ–Ⅳ, and the rules of an operation — a plan
  * activated at a level, escalated, de-escalated and stood down. Pure: the hub applies these
  * rules, the UI asks them what an action would do. Plans are data (resources/plans/plans.json).

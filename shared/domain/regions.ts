@@ -1,5 +1,5 @@
 /**
- * Regions (DESIGN §3): district (区) → subdistricts (镇/街道, 9-digit codes) → communities
+ * Regions (ARCHITECTURE §3): district (区) → subdistricts (镇/街道, 9-digit codes) → communities
  * (居村委, 12-digit codes) → unit grids (单元网格, 15-digit codes). Every case takes its region
  * codes from its point through `locate`, never by hand, so this is the one place that rule lives.
  * Pure: the hub and the core load the GeoJSON files, validate them with the schemas below and

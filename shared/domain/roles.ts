@@ -1,4 +1,4 @@
-/** Roles of DESIGN §1. A user is scoped to subdistricts (empty = whole district). */
+/** Roles of ARCHITECTURE §1 (scope: §3). A user is scoped to subdistricts (empty = whole district). */
 export const ROLES = ['officer', 'coordinator', 'liaison', 'wall', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

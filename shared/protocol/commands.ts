@@ -1,5 +1,5 @@
 /**
- * Commands (DESIGN §4): `{commandId, type, payload, expectedVersion}`. The commandId is made by
+ * Commands (ARCHITECTURE §4): `{commandId, type, payload, expectedVersion}`. The commandId is made by
  * the app when the officer acts and kept in its outbox until the hub answers.
  */
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-/** Wire shapes of the hub's entities (DESIGN §3), validated on both sides of the socket. */
+/** Wire shapes of the hub's entities (ARCHITECTURE §3), validated on both sides of the socket. */
 import { z } from 'zod';
 import { CASE_STATUSES } from '../domain/lifecycle';
 import { ROLES } from '../domain/roles';
@@ -102,7 +102,7 @@ export const CameraSchema = z.object({
 export type Camera = z.infer<typeof CameraSchema>;
 
 /**
- * Latest-value unit position (DESIGN §4 streams): never in the event log. `heading` in degrees
+ * Latest-value unit position (ARCHITECTURE §4 streams): never in the event log. `heading` in degrees
  * clockwise from north, `speed` in metres per second.
  */
 export const PositionSchema = z.object({

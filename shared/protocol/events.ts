@@ -1,5 +1,5 @@
 /**
- * Events of the hub's log (DESIGN §4): `{seq, at, type, entity, id, data}`, seq gap-free per hub.
+ * Events of the hub's log (ARCHITECTURE §4): `{seq, at, type, entity, id, data}`, seq gap-free per hub.
  * Each event carries the entity's state after it, so a replica applies it by upsert and stays
  * equal to the hub whatever it missed in between.
  */

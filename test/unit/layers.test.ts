@@ -1,4 +1,4 @@
-// The import rules of DESIGN §2 fire on bad imports, through ESLint as `npm run lint` runs it.
+// The import rules of ARCHITECTURE §2 fire on bad imports, through ESLint as `npm run lint` runs it.
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { ESLint } from 'eslint';

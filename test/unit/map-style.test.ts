@@ -11,7 +11,7 @@ const combos: Array<[MapTheme, MapVariant, MapLang]> = [
   ['day', 'mini', 'en'],
 ];
 
-describe('map style (offline, DESIGN §5)', () => {
+describe('map style (offline, ARCHITECTURE §5)', () => {
   for (const [theme, variant, lang] of combos) {
     it(`is a valid style with no glyphs, sprite or remote URL (${theme}/${variant}/${lang})`, () => {
       const style = buildStyle({ theme, variant, lang, visible: DEFAULT_GROUPS[variant] });

@@ -1,5 +1,5 @@
 /**
- * The core's own process (DESIGN §2, §7: better-sqlite3 is synchronous, so it runs away from
+ * The core's own process (ARCHITECTURE §2, §7: better-sqlite3 is synchronous, so it runs away from
  * any window). Started by CoreClient with child_process.fork; speaks host/protocol.ts over IPC.
  */
 import { z } from 'zod';

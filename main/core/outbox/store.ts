@@ -1,5 +1,5 @@
 /**
- * The durable outbox (DESIGN §4). `enqueue` commits the command with `synchronous=FULL` before it
+ * The durable outbox (ARCHITECTURE §4). `enqueue` commits the command with `synchronous=FULL` before it
  * returns its commandId — before anything is sent — so an action the officer took survives a
  * crash, a power cut and a restart; the hub's dedup by commandId makes resending it harmless.
  */

@@ -1,5 +1,5 @@
 /**
- * The local replica of the hub's state in the user's scope (DESIGN §2, §4). Every event carries
+ * The local replica of the hub's state in the user's scope (ARCHITECTURE §2, §4). Every event carries
  * its entity's full state, so applying is an upsert guarded by version; a batch of events and
  * the new `lastSeq` are written in one transaction, so after a crash the replica is at some
  * seq exactly, never between two.
@@ -125,7 +125,7 @@ export class Replica {
     if (this.db.open) this.db.close();
   }
 
-  /** The highest hub seq this replica reflects (DESIGN §4). */
+  /** The highest hub seq this replica reflects (ARCHITECTURE §4). */
   get lastSeq(): number {
     return this.seq;
   }

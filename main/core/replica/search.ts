@@ -1,5 +1,5 @@
 /**
- * Full-text search over the replica's cases (DESIGN §7). Terms of three characters or more go
+ * Full-text search over the replica's cases (ARCHITECTURE §7). Terms of three characters or more go
  * through the trigram index; shorter terms (very common in Chinese: 虹桥, 七宝) cannot, so they
  * filter with LIKE — alone, only over the most recent cases, so a one-character query stays a
  * bounded scan instead of reading the whole table. Results come newest first (the index's

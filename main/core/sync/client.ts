@@ -1,5 +1,5 @@
 /**
- * The sync client (DESIGN §4): logs in, connects with the session token, catches up from the
+ * The sync client (ARCHITECTURE §4): logs in, connects with the session token, catches up from the
  * replica's lastSeq (a snapshot when the hub has compacted that far), subscribes to live events,
  * and reconnects with jittered backoff. Every message from the hub is zod-checked; a message
  * that fails the check is dropped and the connection is restarted, never half-applied.

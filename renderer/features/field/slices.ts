@@ -1,6 +1,6 @@
 /**
  * What is out in the district: units (patrols, vehicles, officers), cameras, and the units'
- * latest positions. Positions are a stream of latest values (DESIGN §4), so a plain map.
+ * latest positions. Positions are a stream of latest values (ARCHITECTURE §4), so a plain map.
  */
 import { createEntityAdapter, createSlice } from '@reduxjs/toolkit';
 import type { Camera, Position, Unit } from '../../../shared/protocol/entities';

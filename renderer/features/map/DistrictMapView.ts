@@ -438,7 +438,7 @@ export class DistrictMapView {
 
   private attribution: AttributionControl | null = null;
 
-  /** DESIGN §6: the default regions are synthesized, and the map says so where they are drawn. */
+  /** ARCHITECTURE §6: the default regions are synthesized, and the map says so where they are drawn. */
   private showAttribution(): void {
     const text = (this.districtRaw?.subdistricts as { attribution?: unknown } | undefined)?.attribution;
     const synthesized = typeof text === 'string' && /synthesi[sz]ed/i.test(text);

@@ -1,7 +1,7 @@
 /**
  * The last features sent to one GeoJSON source, so the next change goes out as a diff
  * (`GeoJSONSource.updateData`) of only what changed instead of the whole set: re-sending
- * 5,000 points per frame ran at ~10 fps in software GL (DESIGN §7).
+ * 5,000 points per frame ran at ~10 fps in software GL (ARCHITECTURE §7).
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import type { GeoJSONFeatureDiff, GeoJSONSourceDiff } from 'maplibre-gl';

@@ -59,7 +59,7 @@ const point = <P>(coordinates: LngLat, properties: P): MapFeature<P> => ({
   properties,
 });
 
-/** Derived from the deadlines (DESIGN §3), never stored; a case without its deadline is not overdue. */
+/** Derived from the deadlines (ARCHITECTURE §3), never stored; a case without its deadline is not overdue. */
 export function isOverdue(c: Case, now: number): boolean {
   if (c.dispatchDue == null) return false;
   try {

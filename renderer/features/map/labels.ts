@@ -1,5 +1,5 @@
 /**
- * The map's own strings, zh-CN first (DESIGN §5). Kept here rather than in the app's i18n
+ * The map's own strings, zh-CN first (ARCHITECTURE §5). Kept here rather than in the app's i18n
  * bundle so the map works in the wall and mini views without it; a caller with i18next can
  * pass its own `t` instead (see `resolveLabel`).
  */

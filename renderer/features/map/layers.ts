@@ -38,7 +38,7 @@ function urgencyColor(p: MapPalette): ExpressionSpecification {
 
 /**
  * A region label: the name in the UI's language, the other on a second, smaller line once
- * zoomed in enough for two lines to fit (zh first, DESIGN §5).
+ * zoomed in enough for two lines to fit (zh first, ARCHITECTURE §5).
  */
 export function regionLabel(lang: MapLang, twoLinesFrom: number): ExpressionSpecification {
   const [first, second] = lang === 'en' ? ['nameEn', 'name'] : ['name', 'nameEn'];

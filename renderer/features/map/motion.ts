@@ -1,5 +1,5 @@
 /**
- * Smooth unit movement. Positions arrive as latest-value updates every few seconds (DESIGN §4);
+ * Smooth unit movement. Positions arrive as latest-value updates every few seconds (ARCHITECTURE §4);
  * drawing them as jumps makes a moving patrol look broken on the wall. Each new fix starts a
  * tween from where the unit is drawn now to the fix, lasting about as long as the gap between
  * fixes, so the unit arrives roughly when the next one comes. Pure: the view samples it once

@@ -1,5 +1,5 @@
 /**
- * The map's style, built in code for offline use (DESIGN §5): GeoJSON sources only, no sprite,
+ * The map's style, built in code for offline use (ARCHITECTURE §5): GeoJSON sources only, no sprite,
  * and no `glyphs` — without it maplibre (≥ 5.11) draws every label with local fonts through
  * TinySDF (glyph_manager: `!this.url` → `_drawGlyph`), so Chinese, Latin and digits all render
  * with nothing to download. A glyphs URL that answers empty would drop Latin text silently.

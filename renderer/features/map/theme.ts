@@ -1,5 +1,5 @@
 /**
- * Day and night palettes. Night is the room's default (DESIGN §5: dark theme for the command
+ * Day and night palettes. Night is the room's default (ARCHITECTURE §5: dark theme for the command
  * room); colours of meaning (urgency, status) keep the same hue in both so a duty officer who
  * moves from the wall to a console reads them the same way.
  */
@@ -78,7 +78,7 @@ export const PALETTES: Record<MapTheme, MapPalette> = {
 
 /**
  * The labels' font is the app's own (issue 15): the style declares the bundled Noto Sans SC
- * slices as `font-faces` under this name (DESIGN §5 still holds: no glyphs URL), and maplibre
+ * slices as `font-faces` under this name (ARCHITECTURE §5 still holds: no glyphs URL), and maplibre
  * loads a slice when it first draws one of its characters. A font file carries its own weight,
  * so the "Bold" stack draws at the variable font's default weight when the file covers the
  * character; the name stays so a style without `font-faces` (a Node test) still sniffs bold.

@@ -1,6 +1,6 @@
 /**
  * WebGL check before the map is created. A windowed Chromium on a GPU-less PC (many wall PCs
- * and VMs) blocklists WebGL, and the map would just stay blank (DESIGN §7): we say so instead.
+ * and VMs) blocklists WebGL, and the map would just stay blank (ARCHITECTURE §7): we say so instead.
  * maplibre-gl 6 creates only WebGL 2 contexts (map.ts `_setupPainter`: `getContext('webgl2')`),
  * so WebGL 1 alone is reported as a failure too, with its own hint.
  */

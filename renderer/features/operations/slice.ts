@@ -1,5 +1,5 @@
 /**
- * Emergency operations (DESIGN §5: an entity adapter like cases, units and cameras), filled
+ * Emergency operations (ARCHITECTURE §5: an entity adapter like cases, units and cameras), filled
  * from the snapshot's `operations` and from change batches. An operation that left the user's
  * scope (a liaison whose department's last task was reassigned away) is removed.
  */

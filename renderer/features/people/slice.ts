@@ -1,5 +1,5 @@
 /**
- * The people directory (DESIGN §5: an entity adapter like cases and units): who the user ids of
+ * The people directory (ARCHITECTURE §5: an entity adapter like cases and units): who the user ids of
  * case timelines and operation command logs are. Filled from the snapshot's `people` and from
  * change batches that carry the whole directory when it changed; the signed-in user is always
  * known, even before the core has fetched the directory once.

@@ -1,5 +1,5 @@
 /**
- * The video wall (DESIGN §1, §5; issue 7): a rotation of layouts of read-only panels, an alert
+ * The video wall (ARCHITECTURE §1, §5; issue 7): a rotation of layouts of read-only panels, an alert
  * layout that an urgent case or an operation takes the wall to (then it returns), and a banner
  * the moment the data is not live. Every layout of the rotation stays mounted (hidden when not
  * on screen) so charts are created once and fed by setOption; the map is ONE map for the whole

@@ -60,7 +60,7 @@ export const m0001: Migration = {
       );
       CREATE INDEX case_events_case ON case_events(case_id, seq);
 
-      -- Latest value per unit (DESIGN §4: positions are a stream, not history).
+      -- Latest value per unit (ARCHITECTURE §4: positions are a stream, not history).
       CREATE TABLE positions (
         unit_id TEXT PRIMARY KEY,
         lng REAL NOT NULL,
@@ -70,7 +70,7 @@ export const m0001: Migration = {
         at INTEGER NOT NULL
       );
 
-      -- Trigram so that 虹桥 is found inside 虹桥枢纽 (DESIGN §7); unicode61 would not.
+      -- Trigram so that 虹桥 is found inside 虹桥枢纽 (ARCHITECTURE §7); unicode61 would not.
       CREATE VIRTUAL TABLE cases_fts USING fts5(
         id, description, address, category,
         content='cases', content_rowid='rid', tokenize='trigram'

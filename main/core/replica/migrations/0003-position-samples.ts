@@ -2,7 +2,7 @@ import type { Migration } from '../../sqlite';
 
 /**
  * Replay (issue 6): units' positions sampled at most every 10 s per unit, kept 7 days. The
- * `positions` table keeps only the latest value (DESIGN §4); this one keeps the track.
+ * `positions` table keeps only the latest value (ARCHITECTURE §4); this one keeps the track.
  */
 export const m0003: Migration = {
   version: 3,

@@ -1,4 +1,4 @@
-/** The replica's migrations in order; add `0002-….ts` here, never edit a released one. */
+/** The replica's migrations in order; add the next `NNNN-….ts` here, never edit a released one. */
 import type { Migration } from '../../sqlite';
 import { m0001 } from './0001-initial';
 import { m0002 } from './0002-operations';
