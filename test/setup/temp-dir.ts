@@ -2,7 +2,7 @@
  * Tests clean up after themselves (issue 15), and this keeps it so.
  *
  * The run gets a temp dir of its own: before any test worker starts, TMPDIR (TMP, TEMP) points at
- * a fresh `linkage-test-run-XXXXXX` inside the OS temp dir, and the workers and everything they
+ * a fresh `linkage-test-run-<random>` inside the OS temp dir, and the workers and everything they
  * start inherit it — hubs, core processes, the browser-mode app, Playwright's Chromium profiles,
  * tsx. At the end, whatever is still in it was left by this run and by nothing else, so the check
  * can fail the run without ever being flaky. (Comparing the shared temp dir before and after by
