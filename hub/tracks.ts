@@ -12,9 +12,8 @@
  * answer, thinned to a longer step (the first fix of each step per unit) beyond that. Anything
  * but `from` and `to` as epoch ms is 400 `invalid_input`.
  */
-import { z } from 'zod';
 import type { HubCore } from './core';
-import { bearer, send, type Route } from './transport/http';
+import { bearer, parseQuery, send, type Route } from './transport/http';
 import { toActor } from './auth/users';
 import { DomainError } from '../shared/domain/errors';
 import { canSee, type Actor } from '../shared/domain/roles';
@@ -57,14 +56,7 @@ export function tracksRoutes(core: HubCore): Map<string, Route> {
   routes.set('GET /api/tracks', async (req, res, url) => {
     const user = core.users.authenticate(bearer(req));
     if (!user) throw new DomainError('unauthenticated', 'a valid session token is required (Authorization: Bearer <token>)');
-    const raw: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) {
-      if (k in raw) throw new DomainError('invalid_input', `parameter ${k} given twice`);
-      raw[k] = v;
-    }
-    const q = TracksQuerySchema.safeParse(raw);
-    if (!q.success) throw new DomainError('invalid_input', z.prettifyError(q.error));
-    send(res, 200, keptTracks(core, toActor(user), q.data));
+    send(res, 200, keptTracks(core, toActor(user), parseQuery(TracksQuerySchema, url)));
   });
   return routes;
 }

@@ -16,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { z } from 'zod';
 import type { HubCore } from '../core';
-import { bearer, send, type Route } from '../transport/http';
+import { bearer, parseQuery, send, type Route } from '../transport/http';
 import { DomainError } from '../../shared/domain/errors';
 import { LOCAL_OFFSET_MS, type Figures } from '../../shared/domain/assessment';
 import { SOURCES, type User } from '../../shared/protocol';
@@ -103,17 +103,6 @@ const DrillQuery = z.strictObject({
   period(MAX_SPAN_MS)(q, ctx);
 });
 
-function parse<T extends z.ZodType>(schema: T, url: URL): z.output<T> {
-  const raw: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) {
-    if (k in raw) throw new DomainError('invalid_input', `parameter ${k} given twice`);
-    raw[k] = v;
-  }
-  const r = schema.safeParse(raw);
-  if (!r.success) throw new DomainError('invalid_input', z.prettifyError(r.error));
-  return r.data;
-}
-
 // ───────── access ─────────
 
 function who(core: HubCore, req: IncomingMessage, allowWall: boolean): { user: User; scope: Scope } {
@@ -140,7 +129,7 @@ export function statsRoutes(core: HubCore): Map<string, Route> {
 
   routes.set('GET /api/stats/assessment', async (req, res, url) => {
     const { user, scope } = who(core, req, true);
-    const q = parse(AssessmentQuery, url);
+    const q = parseQuery(AssessmentQuery, url);
     store.flush();
     const r = queries.assessment({ ...q, scope });
     send(res, 200, user.role === 'wall' ? forWall(r) : r);
@@ -148,21 +137,21 @@ export function statsRoutes(core: HubCore): Map<string, Route> {
 
   routes.set('GET /api/stats/demands', async (req, res, url) => {
     const { scope } = who(core, req, true);
-    const q = parse(DemandQuery, url);
+    const q = parseQuery(DemandQuery, url);
     store.flush();
     send(res, 200, queries.demands({ ...q, scope }));
   });
 
   routes.set('GET /api/stats/repeats', async (req, res, url) => {
     const { scope } = who(core, req, false);
-    const q = parse(RepeatQuery, url);
+    const q = parseQuery(RepeatQuery, url);
     store.flush();
     send(res, 200, queries.repeats({ ...q, scope }));
   });
 
   routes.set('GET /api/stats/drilldown', async (req, res, url) => {
     const { scope } = who(core, req, false);
-    const q = parse(DrillQuery, url);
+    const q = parseQuery(DrillQuery, url);
     const key = q.key ?? null;
     if (scope && key !== null && (q.groupBy === 'subdistrict' || q.groupBy === 'community') && !scope.includes(key.slice(0, 9))) {
       throw new DomainError('out_of_scope', `${q.groupBy} ${key} is outside your scope`);

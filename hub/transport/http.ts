@@ -1,5 +1,6 @@
 /** A small JSON-over-HTTP router: size-limited bodies, zod-checked, errors as `{code, message}`. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
 import { DomainError, toErrorInfo, type ErrorCode } from '../../shared/domain/errors';
 
 export const MAX_BODY = 5 * 1024 * 1024;
@@ -46,3 +47,15 @@ export function bearer(req: IncomingMessage): string | null {
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+/** A GET's query checked against `schema`; a parameter given twice or a bad value is `invalid_input`. */
+export function parseQuery<T extends z.ZodType>(schema: T, url: URL): z.output<T> {
+  const raw: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) {
+    if (k in raw) throw new DomainError('invalid_input', `parameter ${k} given twice`);
+    raw[k] = v;
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new DomainError('invalid_input', z.prettifyError(r.error));
+  return r.data;
+}
