@@ -77,11 +77,11 @@ export function seed(hub: Awaited<ReturnType<typeof startHub>>): number {
         },
       };
     });
-    for (const r of hub.core.applyBatch(batch)) if (r.ok) ids.push(r.entityId);
+    for (const r of hub.core.applyBatchNow(batch)) if (r.ok) ids.push(r.entityId);
   }
   // A quarter registered (version 1 → 2), so the status counters and filters have two groups.
   for (let i = 0; i < ids.length; i += 2000) {
-    hub.core.applyBatch(ids.slice(i, i + 2000).filter((_, k) => k % 4 === 0).map((caseId) => ({
+    hub.core.applyBatchNow(ids.slice(i, i + 2000).filter((_, k) => k % 4 === 0).map((caseId) => ({
       actor, raw: { commandId: randomUUID(), type: 'case.register', expectedVersion: 1, payload: { caseId } },
     })));
   }

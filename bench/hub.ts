@@ -17,7 +17,7 @@ const PASSWORD = randomBytes(12).toString('base64url');
 export async function benchHub(): Promise<Figure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hub-'));
   const hub = await startHub({ dataDir: dir, port: 0, defaultAccounts: false, log: () => {}, timerIntervalMs: 3_600_000 });
-  hub.createUser({ username: 'bench', password: PASSWORD, displayName: 'bench', role: 'officer' });
+  await hub.createUser({ username: 'bench', password: PASSWORD, displayName: 'bench', role: 'officer' });
   const seat = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../resources/district/subdistricts.geojson'), 'utf8')) as {
     features: Array<{ properties: { seat: [number, number] } }>;
   }).features[0]!.properties.seat;
@@ -27,11 +27,11 @@ export async function benchHub(): Promise<Figure[]> {
   // 1. The command path in-process, one transaction (one fsync) per command: the floor.
   const N = 1000;
   let start = performance.now();
-  for (let i = 0; i < N; i++) hub.core.apply(actor, report());
+  for (let i = 0; i < N; i++) hub.core.applyNow(actor, report());
   const single = N / ((performance.now() - start) / 1000);
   // 2. Group commit, as the socket path does when commands arrive together (batches of 50).
   start = performance.now();
-  for (let b = 0; b < 100; b++) hub.core.applyBatch(Array.from({ length: 50 }, () => ({ actor, raw: report() })));
+  for (let b = 0; b < 100; b++) hub.core.applyBatchNow(Array.from({ length: 50 }, () => ({ actor, raw: report() })));
   const batched = 5000 / ((performance.now() - start) / 1000);
 
   // 2. Events to 50 live clients: each applied command is one event every client must receive.
@@ -65,7 +65,7 @@ export async function benchHub(): Promise<Figure[]> {
   }))));
   start = performance.now();
   for (let i = 0; i < E; i++) {
-    hub.core.apply(actor, report());
+    hub.core.applyNow(actor, report());
     // Let the broadcast run between bursts, as commands arriving over the network would.
     if (i % 50 === 49) await new Promise((r) => setImmediate(r));
   }

@@ -287,7 +287,7 @@ export async function benchCatchup(missed = Number(process.env.BENCH_CATCHUP ?? 
     const inproc = await startHub({ dataDir: hubDir, port: 0, defaultAccounts: false, log: () => undefined, timerIntervalMs: 3_600_000 });
     const actor = { userId: 'bench', role: 'officer' as const, subdistricts: [] };
     for (let i = 0; i < missed; i += 1000) {
-      const results = inproc.core.applyBatch(Array.from({ length: Math.min(1000, missed - i) }, (_, k) => ({ actor, raw: reportCommand(i + k) })));
+      const results = inproc.core.applyBatchNow(Array.from({ length: Math.min(1000, missed - i) }, (_, k) => ({ actor, raw: reportCommand(i + k) })));
       const bad = results.find((r) => !r.ok);
       if (bad && !bad.ok) throw new Error(`bench set-up refused: ${bad.error.code} ${bad.error.message}`);
     }

@@ -114,7 +114,7 @@ export async function benchWallSoak(): Promise<Figure[]> {
     // the CSP note in test/e2e/wall.test.ts); the cameras layout plays them every other rotation.
     const ids = (hub.core.db.prepare('SELECT id FROM cameras ORDER BY id LIMIT 4').all() as Array<{ id: string }>).map((r) => r.id);
     for (const id of ids) {
-      hub.core.system('camera.streamSet', id, (ctx) => {
+      hub.core.systemNow('camera.streamSet', id, (ctx) => {
         const before = JSON.parse((ctx.db.prepare('SELECT state FROM cameras WHERE id = ?').get(id) as { state: string }).state) as Camera;
         const c: Camera = { ...before, stream: `${app.server.url}/soak-camera/${id}.mjpg`, version: before.version + 1, updatedAt: ctx.now };
         ctx.db.prepare('UPDATE cameras SET version = ?, state = ? WHERE id = ?').run(c.version, JSON.stringify(c), id);

@@ -22,6 +22,8 @@ import { PositionStream } from './positions';
 import { Simulator } from './simulator/simulator';
 import { activateTyphoonOperation } from './simulator/typhoon';
 import { ensureHistory, STORE_FILE, type HistoryProgress, type HistoryResult } from './simulator/history';
+import { openPostgresStore, redactUrl } from './store/postgres/store';
+import { openView } from './cluster/view';
 import { DomainError } from '../shared/domain/errors';
 import { LoginRequest } from '../shared/protocol';
 import type { NewUser } from './auth/users';
@@ -49,6 +51,13 @@ export interface HubOptions {
    * simulator's recent past before listening (issue 15); later starts reuse the store.
    */
   history?: { days: number; seed: number; casesPerDay?: number; onProgress?: (p: HistoryProgress) => void } | null;
+  /**
+   * The shared store of a cluster (`postgres://…`): the log, answers, audit, users and keys
+   * live there and `dataDir` keeps only this node's view. Null: the embedded SQLite store.
+   */
+  store?: string | null;
+  /** This node's name in logs, health and on the officers' screens (a cluster's nodes differ). */
+  node?: string;
   log?: (msg: string) => void;
 }
 
@@ -63,6 +72,8 @@ export interface RunningHub {
   /** The embedded simulator's figures (null without one): tests check it goes on without errors. */
   simulatorStats(): ReturnType<Simulator['stats']> | null;
   createUser(u: NewUser): ReturnType<HubCore['users']['create']>;
+  /** Whether this node runs the singleton work (deadline timer, compaction of the shared log): always on the embedded store. */
+  leader(): boolean;
   /** Snapshots held for sockets right now (each a full copy of a scope; bounded, see sockets.ts). */
   heldSnapshots(): number;
   close(): Promise<void>;
@@ -71,35 +82,41 @@ export interface RunningHub {
 export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const log = opts.log ?? ((m: string) => console.log(`[hub] ${m}`));
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const history = opts.history ? ensureHistory(opts.dataDir, { ...opts.history, log: (m) => log(`[history] ${m}`) }) : null;
+  if (opts.store && opts.simulator) throw new Error('the simulator runs only on the embedded store (no --store)');
+  const node = opts.node ?? 'hub';
+  const shared = opts.store ? await openPostgresStore(opts.store, { log }) : null;
+  if (shared) log(`store ${redactUrl(opts.store!)} (log ${shared.log.logId}), node ${node}`);
+  if (shared && opts.history) log('history: not generated on a shared store (a cluster keeps what its officers did)');
+  const history = opts.history && !shared ? ensureHistory(opts.dataDir, { ...opts.history, log: (m) => log(`[history] ${m}`) }) : null;
   if (history) log(`history: ${history.days} days, ${history.cases} cases, ${history.events} events in ${history.seconds.toFixed(1)} s`);
   // Above 1× the hub lives on the simulator's clock, so deadlines and overdue marks run at that speed.
   const speed = opts.simulator?.speed ?? 1;
   let simulator: Simulator | null = null;
   const clock = opts.clock ?? (speed > 1 ? () => simulator?.now() ?? Date.now() : Date.now);
   const rules = loadRules();
-  const core = new HubCore(path.join(opts.dataDir, STORE_FILE), rules, {
-    sessionTtlMs: opts.sessionTtlMs ?? 12 * 3600_000,
-    maxFailedLogins: opts.maxFailedLogins ?? 5,
-    lockoutMs: opts.lockoutMs ?? 15 * 60_000,
-  }, clock);
-  seedDistrict(core);
-  const sourceKeys = ensureSourceKeys(core);
-  const credentials = opts.defaultAccounts ? createDefaultAccounts(core, sourceKeys, opts.credentialsFile ?? null, log) : null;
+  const auth = { sessionTtlMs: opts.sessionTtlMs ?? 12 * 3600_000, maxFailedLogins: opts.maxFailedLogins ?? 5, lockoutMs: opts.lockoutMs ?? 15 * 60_000 };
+  const core = shared ? await openView(opts.dataDir, shared, rules, auth, clock, node, log) : new HubCore(path.join(opts.dataDir, STORE_FILE), rules, auth, clock);
+  await seedDistrict(core);
+  const sourceKeys = await ensureSourceKeys(core);
+  const credentials = opts.defaultAccounts ? await createDefaultAccounts(core, sourceKeys, opts.credentialsFile ?? null, log) : null;
   if (sourceKeys && !opts.defaultAccounts) log('source API keys created; set them with rotateSourceKey or restart with default accounts to see them');
 
   const routes = new Map<string, Route>();
   routes.set('POST /api/login', async (req, res) => {
     const body = LoginRequest.safeParse(await readJson(req));
     if (!body.success) throw new DomainError('invalid_input', 'username and password are required');
-    send(res, 200, core.users.login(body.data.username, body.data.password));
+    send(res, 200, await core.users.login(body.data.username, body.data.password));
   });
   routes.set('POST /api/logout', async (req, res) => {
     const token = bearer(req);
-    if (token) core.users.logout(token);
+    if (token) await core.users.logout(token);
     send(res, 200, { ok: true });
   });
-  routes.set('GET /api/health', async (_req, res) => send(res, 200, { ok: true, headSeq: core.log.headSeq }));
+  // A monitor (or a workstation choosing a node) learns here whether this node can take commands.
+  routes.set('GET /api/health', async (_req, res) => {
+    const up = shared?.available ?? true;
+    send(res, up ? 200 : 503, { ok: up, headSeq: core.log.headSeq, logId: core.logId, node, store: shared ? 'postgres' : 'embedded', leader: lease?.held ?? true });
+  });
   for (const [key, route] of sourceRoutes(core)) routes.set(key, route);
   for (const [key, route] of statsRoutes(core)) routes.set(key, route);
   for (const [key, route] of peopleRoutes(core)) routes.set(key, route);
@@ -117,9 +134,16 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const io = new Server(server, { serveClient: false, maxHttpBufferSize: 2 * 1024 * 1024, cors: { origin: false } });
   const sockets = attachSockets(io, core, log);
   const positions = new PositionStream(core, (list, scope) => sockets.positions(list, scope), opts.positionIntervalMs ?? 1000);
-  const timer = new DeadlineTimer(core, opts.timerIntervalMs ?? Math.max(250, 30_000 / speed));
+  // Singleton work runs on the node holding the lease (always here on the embedded store).
+  const lease = shared ? shared.lease('singletons', 2000) : null;
+  const leader = () => lease?.held ?? true;
+  const timer = new DeadlineTimer(core, opts.timerIntervalMs ?? Math.max(250, 30_000 / speed), leader, log);
   const keepMs = (opts.keepDays ?? 30) * 86_400_000;
-  const compaction = setInterval(() => core.log.compact(clock() - keepMs), 3600_000);
+  const compaction = setInterval(() => {
+    // Each node's view keeps its own copy of the log; the shared log is compacted once.
+    core.log.compact(clock() - keepMs);
+    if (shared && leader()) shared.log.compact(clock() - keepMs).catch((e: unknown) => log(`compaction: ${String(e)}`));
+  }, 3600_000);
   compaction.unref();
 
   await new Promise<void>((resolve, reject) => {
@@ -128,7 +152,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   });
   const port = (server.address() as { port: number }).port;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
-  log(`listening on ${url} (seq ${core.log.headSeq})`);
+  log(`listening on ${url} (seq ${core.log.headSeq}${shared ? `, node ${node}` : ''})`);
   if (opts.simulator) {
     // Never run the clock backwards: an earlier, faster run may have stored later times.
     const last = (core.db.prepare('SELECT MAX(at) AS at FROM events').get() as { at: number | null }).at ?? 0;
@@ -148,6 +172,7 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
     url, port, core, positions, credentials, history,
     simulatorStats: () => simulator?.stats() ?? null,
     createUser: (u) => core.users.create(u),
+    leader,
     heldSnapshots: () => sockets.heldSnapshots(),
     async close() {
       simulator?.dispose();
@@ -156,7 +181,8 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
       positions.stop();
       sockets.close();
       await new Promise<void>((r) => io.close(() => r()));
-      core.close();
+      await core.close();
+      await shared?.close();
     },
   };
 }

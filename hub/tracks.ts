@@ -54,7 +54,7 @@ export function keptTracks(core: HubCore, actor: Actor, q: TracksQuery): TracksR
 export function tracksRoutes(core: HubCore): Map<string, Route> {
   const routes = new Map<string, Route>();
   routes.set('GET /api/tracks', async (req, res, url) => {
-    const user = core.users.authenticate(bearer(req));
+    const user = await core.users.authenticate(bearer(req));
     if (!user) throw new DomainError('unauthenticated', 'a valid session token is required (Authorization: Bearer <token>)');
     send(res, 200, keptTracks(core, toActor(user), parseQuery(TracksQuerySchema, url)));
   });

@@ -49,6 +49,11 @@ export class AuditChain {
     };
   }
 
+  /** A cluster trial continues the shared store's chain from its last link. */
+  startFrom(link: { n: number; hash: string }): void {
+    this.last = this.committedLast = link;
+  }
+
   committed(): void {
     this.committedLast = this.last;
   }

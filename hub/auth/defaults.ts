@@ -28,16 +28,15 @@ const ACCOUNTS: Array<Omit<NewUser, 'password'>> = [
   { username: 'admin', displayName: '系统管理员', role: 'admin' },
 ];
 
-export function createDefaultAccounts(core: HubCore, sourceKeys: Record<string, string> | null, credentialsFile: string | null, log: (m: string) => void): DefaultCredentials | null {
+export async function createDefaultAccounts(core: HubCore, sourceKeys: Record<string, string> | null, credentialsFile: string | null, log: (m: string) => void): Promise<DefaultCredentials | null> {
   // The simulator's own users (sim-*, made by a generated history) are not people: a store
   // with only them still needs its accounts.
-  const people = core.db.prepare(`SELECT COUNT(*) FROM users WHERE username NOT LIKE 'sim-%'`).pluck().get() as number;
-  if (people > 0) return null;
-  const accounts = ACCOUNTS.map((a) => {
+  if ((await core.users.countPeople()) > 0) return null;
+  const accounts = await Promise.all(ACCOUNTS.map(async (a) => {
     const password = generatePassword();
-    core.users.create({ ...a, password });
+    await core.users.create({ ...a, password });
     return { username: a.username, password, role: a.role, displayName: a.displayName };
-  });
+  }));
   log('default accounts created; their passwords are shown this once:');
   for (const a of accounts) log(`  ${a.username.padEnd(12)} ${a.role.padEnd(11)} ${a.password}`);
   for (const [source, key] of Object.entries(sourceKeys ?? {})) log(`  source ${source.padEnd(8)} X-Api-Key: ${key}`);

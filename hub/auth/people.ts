@@ -13,23 +13,21 @@
 import type { HubCore } from '../core';
 import { bearer, send, type Route } from '../transport/http';
 import { DomainError } from '../../shared/domain/errors';
-import { PEOPLE_MAX, PeopleResponseSchema, type PeopleResponse, type User } from '../../shared/protocol';
+import { PEOPLE_MAX, PeopleResponseSchema, type PeopleResponse } from '../../shared/protocol';
 
-interface PersonRow { id: string; display_name: string; role: User['role']; department: string | null }
-
-export function peopleDirectory(core: HubCore): PeopleResponse {
-  const rows = core.db.prepare('SELECT id, display_name, role, department FROM users ORDER BY id LIMIT ?').all(PEOPLE_MAX) as PersonRow[];
-  return PeopleResponseSchema.parse({ people: rows.map((r) => ({ id: r.id, displayName: r.display_name, role: r.role, departmentCode: r.department })) });
+export async function peopleDirectory(core: HubCore): Promise<PeopleResponse> {
+  const users = await core.users.list(PEOPLE_MAX);
+  return PeopleResponseSchema.parse({ people: users.map((u) => ({ id: u.id, displayName: u.displayName, role: u.role, departmentCode: u.departmentCode })) });
 }
 
 export function peopleRoutes(core: HubCore): Map<string, Route> {
   const routes = new Map<string, Route>();
   routes.set('GET /api/people', async (req, res, url) => {
     // Any signed-in role (see above); no session, no names.
-    const user = core.users.authenticate(bearer(req));
+    const user = await core.users.authenticate(bearer(req));
     if (!user) throw new DomainError('unauthenticated', 'a valid session token is required (Authorization: Bearer <token>)');
     if ([...url.searchParams.keys()].length) throw new DomainError('invalid_input', 'GET /api/people takes no parameters');
-    send(res, 200, peopleDirectory(core));
+    send(res, 200, await peopleDirectory(core));
   });
   return routes;
 }

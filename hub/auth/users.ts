@@ -1,7 +1,9 @@
-/** Users, sessions and lockout. Tokens are random; only their hashes are stored. */
+/** Users, sessions and lockout over the store's accounts. Tokens are random; only their hashes are stored. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../store/db';
+import { prepared } from '../store/db';
+import { DuplicateUser, type AccountStore, type UserRecord } from '../store/interface';
 import { DomainError } from '../../shared/domain/errors';
 import type { Actor } from '../../shared/domain/roles';
 import { RoleSchema, type User } from '../../shared/protocol';
@@ -23,85 +25,93 @@ export interface AuthOptions {
   lockoutMs: number;
 }
 
-interface UserRow { id: string; username: string; display_name: string; role: User['role']; subdistricts: string; department: string | null; salt: string; hash: string; failed_logins: number; locked_until: number }
-
 const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
 
-export function toUser(r: UserRow): User {
-  return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, subdistricts: JSON.parse(r.subdistricts) as string[], departmentCode: r.department };
+export function toUser(r: UserRecord): User {
+  return { id: r.id, username: r.username, displayName: r.displayName, role: r.role, subdistricts: r.subdistricts, departmentCode: r.departmentCode };
 }
 
 export function toActor(u: User): Actor {
   return { userId: u.id, role: u.role, subdistricts: u.subdistricts, departmentCode: u.departmentCode ?? undefined };
 }
 
+function record(input: NewUser, secret: { salt: string; hash: string }, now: number): UserRecord {
+  const u = NewUserSchema.parse(input);
+  return { id: `u-${randomUUID()}`, username: u.username, displayName: u.displayName, role: u.role, subdistricts: u.subdistricts, departmentCode: u.departmentCode, ...secret, failedLogins: 0, lockedUntil: 0, createdAt: now };
+}
+
+/**
+ * A user nobody logs in as (the simulator's cast), in the embedded store: no password at all,
+ * so no scrypt, and an empty hash that no password can ever match. Synchronous, because the
+ * simulator runs inside the embedded store's transactions.
+ */
+export function createWithoutLogin(db: Db, input: Omit<NewUser, 'password'>, now: number): User {
+  const r = record({ ...input, password: 'x'.repeat(10) }, { salt: '', hash: '' }, now);
+  prepared(db, 'INSERT INTO users (id, username, display_name, role, subdistricts, department, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(r.id, r.username, r.displayName, r.role, JSON.stringify(r.subdistricts), r.departmentCode, r.salt, r.hash, r.createdAt);
+  return toUser(r);
+}
+
 export class Users {
-  constructor(private readonly db: Db, private readonly opts: AuthOptions, private readonly now: () => number = Date.now) {}
+  constructor(private readonly store: AccountStore, private readonly opts: AuthOptions, private readonly now: () => number = Date.now) {}
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  countPeople(): Promise<number> {
+    return this.store.countPeople();
   }
 
-  /**
-   * A user nobody logs in as (the simulator's cast): no password at all, so no scrypt (~90 ms
-   * each), and an empty hash that no password can ever match.
-   */
-  createWithoutLogin(input: Omit<NewUser, 'password'>): User {
-    return this.create({ ...input, password: 'x'.repeat(10) }, { salt: '', hash: '' });
-  }
-
-  create(input: NewUser, noLogin?: { salt: ''; hash: '' }): User {
-    const u = NewUserSchema.parse(input);
-    const { salt, hash } = noLogin ?? hashPassword(u.password);
-    const id = `u-${randomUUID()}`;
+  async create(input: NewUser): Promise<User> {
+    const parsed = NewUserSchema.parse(input);
+    const r = record(parsed, await hashPassword(parsed.password), this.now());
     try {
-      this.db.prepare('INSERT INTO users (id, username, display_name, role, subdistricts, department, salt, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, u.username, u.displayName, u.role, JSON.stringify(u.subdistricts), u.departmentCode, salt, hash, this.now());
+      await this.store.insertUser(r);
     } catch (e) {
-      if (String(e).includes('UNIQUE')) throw new DomainError('invalid_input', `user ${u.username} exists`);
+      if (e instanceof DuplicateUser) throw new DomainError('invalid_input', `user ${r.username} exists`);
       throw e;
     }
-    return { id, username: u.username, displayName: u.displayName, role: u.role, subdistricts: u.subdistricts, departmentCode: u.departmentCode };
+    return toUser(r);
   }
 
   /** Checks the password; locks the account for a while after repeated failures. */
-  login(username: string, password: string): { token: string; user: User; expiresAt: number } {
-    const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
+  async login(username: string, password: string): Promise<{ token: string; user: User; expiresAt: number }> {
+    const row = await this.store.userByUsername(username);
     const now = this.now();
     if (!row) {
       // Same work as a real check, so timing does not reveal which usernames exist.
-      checkPassword(password, 'x', '00');
+      await checkPassword(password, 'x', '00');
       throw new DomainError('unauthenticated', 'wrong username or password');
     }
-    if (row.locked_until > now) {
-      throw new DomainError('locked_out', `account locked until ${new Date(row.locked_until).toISOString()}`);
+    if (row.lockedUntil > now) {
+      throw new DomainError('locked_out', `account locked until ${new Date(row.lockedUntil).toISOString()}`);
     }
-    if (!checkPassword(password, row.salt, row.hash)) {
-      const failed = row.failed_logins + 1;
+    if (!(await checkPassword(password, row.salt, row.hash))) {
+      const failed = row.failedLogins + 1;
       const lock = failed >= this.opts.maxFailedLogins;
-      this.db.prepare('UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?').run(lock ? 0 : failed, lock ? now + this.opts.lockoutMs : 0, row.id);
+      await this.store.setLoginState(row.id, lock ? 0 : failed, lock ? now + this.opts.lockoutMs : 0);
       throw new DomainError(lock ? 'locked_out' : 'unauthenticated', lock ? 'too many failed logins; account locked' : 'wrong username or password');
     }
-    this.db.prepare('UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = ?').run(row.id);
+    await this.store.setLoginState(row.id, 0, 0);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = now + this.opts.sessionTtlMs;
-    this.db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(tokenHash(token), row.id, now, expiresAt);
+    await this.store.insertSession(tokenHash(token), row.id, now, expiresAt);
     return { token, user: toUser(row), expiresAt };
   }
 
   /** The user behind a live token, or null. */
-  authenticate(token: unknown): User | null {
+  async authenticate(token: unknown): Promise<User | null> {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) return null;
-    const row = this.db.prepare('SELECT u.*, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?').get(tokenHash(token)) as (UserRow & { expires_at: number }) | undefined;
-    if (!row || row.expires_at <= this.now()) return null;
-    return toUser(row);
+    const row = await this.store.userBySession(tokenHash(token), this.now());
+    return row ? toUser(row) : null;
   }
 
-  logout(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+  logout(token: string): Promise<void> {
+    return this.store.deleteSession(tokenHash(token));
   }
 
-  purgeExpired(): void {
-    this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(this.now());
+  purgeExpired(): Promise<void> {
+    return this.store.purgeSessions(this.now());
+  }
+
+  async list(limit: number): Promise<User[]> {
+    return (await this.store.listUsers(limit)).map(toUser);
   }
 }

@@ -4,6 +4,7 @@ import { DomainError } from '../../shared/domain/errors';
 import type { Camera, CommandPayload, Unit } from '../../shared/protocol';
 import type { CommandContext, HandlerResult } from './context';
 import { prepared } from '../store/db';
+import { saveCamera, saveUnit } from '../store/entities';
 
 const CENTER = ['officer', 'coordinator', 'admin'];
 
@@ -27,7 +28,7 @@ export function setUnitStatus(ctx: CommandContext, actor: Actor, commandId: stri
   if (actor.role !== 'liaison' && !inScope(actor, before.subdistrictCode)) throw new DomainError('out_of_scope', `unit ${before.id} is outside your scope`);
   checkVersion('unit', before.id, before.version, expected);
   const u: Unit = { ...before, status: p.status, caseId: p.caseId === undefined ? before.caseId : p.caseId, version: before.version + 1, updatedAt: ctx.now };
-  prepared(ctx.db, 'UPDATE units SET version = ?, state = ? WHERE id = ?').run(u.version, JSON.stringify(u), u.id);
+  saveUnit(ctx.db, u);
   ctx.emit({ type: 'unit.statusChanged', entity: 'unit', id: u.id, subdistrict: u.subdistrictCode, owners: [u.departmentCode], state: u, by: actor.userId, commandId, detail: { from: before.status, to: u.status } });
   return { entityId: u.id, version: u.version, before, after: u };
 }
@@ -40,7 +41,7 @@ export function setCameraStatus(ctx: CommandContext, actor: Actor, commandId: st
   if (!inScope(actor, before.subdistrictCode)) throw new DomainError('out_of_scope', `camera ${before.id} is outside your scope`);
   checkVersion('camera', before.id, before.version, expected);
   const c: Camera = { ...before, status: p.status, version: before.version + 1, updatedAt: ctx.now };
-  prepared(ctx.db, 'UPDATE cameras SET version = ?, state = ? WHERE id = ?').run(c.version, JSON.stringify(c), c.id);
+  saveCamera(ctx.db, c);
   ctx.emit({ type: 'camera.statusChanged', entity: 'camera', id: c.id, subdistrict: c.subdistrictCode, owners: [], state: c, by: actor.userId, commandId, detail: { from: before.status, to: c.status } });
   return { entityId: c.id, version: c.version, before, after: c };
 }

@@ -5,7 +5,8 @@ import { transition, type CaseAction } from '../../shared/domain/lifecycle';
 import type { Case, CommandPayload, ReportPayload } from '../../shared/protocol';
 import type { CommandContext, HandlerResult } from './context';
 import { prepared } from '../store/db';
-import { jsonOf, parseKept } from '../store/json';
+import { nextDailyNumber, saveCase } from '../store/entities';
+import { parseKept } from '../store/json';
 
 type CaseCommand = Exclude<import('../../shared/protocol').CommandType, 'unit.setStatus' | 'camera.setStatus'>;
 
@@ -15,19 +16,12 @@ export function loadCase(ctx: CommandContext, id: string): Case {
   return parseKept<Case>(row.state);
 }
 
-function save(ctx: CommandContext, c: Case): void {
-  prepared(ctx.db, `INSERT INTO cases (id, version, status, subdistrict, owners, external_ref, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(id) DO UPDATE SET version = excluded.version, status = excluded.status, subdistrict = excluded.subdistrict,
-    owners = excluded.owners, external_ref = excluded.external_ref, updated_at = excluded.updated_at, state = excluded.state`)
-    .run(c.id, c.version, c.status, c.subdistrictCode, JSON.stringify(c.owners), c.externalRef, c.updatedAt, jsonOf(c));
-}
-
 /**
  * Saves the case and emits its event. When the owners change, the departments that lost the
  * case still receive this event (`formerOwners`), so their replicas learn it left them.
  */
 export function emitCase(ctx: CommandContext, type: string, c: Case, by: string | null, commandId: string | null, detail: Record<string, unknown>, before?: Case): void {
-  save(ctx, c);
+  saveCase(ctx.db, c);
   const former = before ? before.owners.filter((o) => !c.owners.includes(o)) : [];
   if (former.length) detail.formerOwners = former;
   ctx.emit({ type, entity: 'case', id: c.id, subdistrict: c.subdistrictCode, owners: [...c.owners, ...former], state: c, by, commandId, detail });
@@ -36,10 +30,7 @@ export function emitCase(ctx: CommandContext, type: string, c: Case, by: string 
 /** Case numbers read like the hotline's: district prefix, date (UTC+8), daily counter. */
 function nextCaseId(ctx: CommandContext): string {
   const day = new Date(ctx.now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-  const key = `case_counter_${day}`;
-  const row = prepared(ctx.db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-  const n = Number(row?.value ?? 0) + 1;
-  prepared(ctx.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(n));
+  const n = nextDailyNumber(ctx.db, 'cases', `MH${day}`);
   return `MH${day}${String(n).padStart(5, '0')}`;
 }
 

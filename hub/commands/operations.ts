@@ -15,6 +15,7 @@ import { OPERATION_COMMAND_TYPES, OperationSchema, type Case, type Command, type
 import { readResource } from '../resources';
 import type { CommandContext, HandlerResult } from './context';
 import { prepared } from '../store/db';
+import { nextDailyNumber, saveOperation } from '../store/entities';
 
 export type OperationCommand = Extract<Command, { type: OperationCommandType }>;
 
@@ -49,13 +50,6 @@ function loadOperation(ctx: CommandContext, id: string): Operation {
   return JSON.parse(row.state) as Operation;
 }
 
-function save(ctx: CommandContext, op: Operation): void {
-  prepared(ctx.db, `INSERT INTO operations (id, version, status, plan_id, departments, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(id) DO UPDATE SET version = excluded.version, status = excluded.status, departments = excluded.departments,
-    updated_at = excluded.updated_at, state = excluded.state`)
-    .run(op.id, op.version, op.status, op.planId, JSON.stringify(operationDepartments(op)), op.updatedAt, JSON.stringify(op));
-}
-
 /**
  * Saves the operation and emits its event. Its owners are the departments with a task; a
  * department whose last task was reassigned away still receives this event (`formerOwners`),
@@ -66,7 +60,7 @@ function emitOperation(ctx: CommandContext, type: string, op: Operation, before:
   // state out of bounds is refused here, as this command's answer, never sent.
   const valid = OperationSchema.safeParse(op);
   if (!valid.success) throw new DomainError('invalid_input', `the operation would be out of bounds: ${valid.error.issues[0]?.path.join('.')} ${valid.error.issues[0]?.message}`);
-  save(ctx, op);
+  saveOperation(ctx.db, op);
   const owners = operationDepartments(op);
   const former = before ? operationDepartments(before).filter((d) => !owners.includes(d)) : [];
   if (former.length) detail.formerOwners = former;
@@ -76,10 +70,7 @@ function emitOperation(ctx: CommandContext, type: string, op: Operation, before:
 /** Operation numbers: OP, the date (UTC+8), a daily counter. */
 function nextOperationId(ctx: CommandContext): string {
   const day = new Date(ctx.now + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-  const key = `operation_counter_${day}`;
-  const row = prepared(ctx.db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
-  const n = Number(row?.value ?? 0) + 1;
-  prepared(ctx.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(n));
+  const n = nextDailyNumber(ctx.db, 'operations', `OP${day}`);
   return `OP${day}${String(n).padStart(3, '0')}`;
 }
 

@@ -9,7 +9,7 @@
  */
 import { DEFAULT_CASE_DUE_SOON, deadlineState } from '../../shared/domain/deadlines';
 import type { Case } from '../../shared/protocol';
-import type { HubCore } from '../core';
+import type { HubCore, SystemBody } from '../core';
 import { emitCase } from '../commands/cases';
 
 const OPEN = ['reported', 'registered', 'returned', 'dispatched', 'accepted', 'reopened'];
@@ -48,15 +48,40 @@ export class DeadlineWatch {
   private readonly changed;
   private readonly one;
 
-  constructor(private readonly core: HubCore) {
+  /**
+   * `lagMs`: how far back each pass rereads changes. On a cluster the leader's view receives
+   * other nodes' commits a little after their time was stamped (and their clocks differ a
+   * little): a margin so none is missed.
+   */
+  constructor(private readonly core: HubCore, private readonly lagMs = 0) {
     // Only the clock's fields, picked out by SQLite (a month's passes reread ~300k changed cases).
     this.changed = core.db.prepare(`SELECT id, status, json_extract(state, '$.reportedAt', '$.dispatchedAt', '$.dispatchDue', '$.handlingDue', '$.dueSoonAt', '$.overdueAt') AS clock
       FROM cases WHERE updated_at >= ?`).raw();
     this.one = core.db.prepare('SELECT state FROM cases WHERE id = ?').pluck();
   }
 
-  /** One pass at the hub's now; returns how many cases were marked. */
+  /** One pass at the hub's now, in the embedded store's own transactions (a generated history); returns how many cases were marked. */
   tick(): number {
+    let marked = 0;
+    for (const c of this.due()) {
+      if (this.core.systemNow(...this.mark(c, this.lastNow)).length) marked++;
+      this.rewatch(c.id);
+    }
+    return marked;
+  }
+
+  /** The same on either store, through the async path. */
+  async tickAsync(): Promise<number> {
+    let marked = 0;
+    for (const c of this.due()) {
+      if ((await this.core.system(...this.mark(c, this.lastNow))).length) marked++;
+      this.rewatch(c.id);
+    }
+    return marked;
+  }
+
+  /** Cases whose mark may be due now (each is checked again inside its commit). */
+  private due(): Case[] {
     const now = this.core.clock();
     // A clock set back (tests, a corrected system clock) could hide changes stamped before `since`: reread all.
     if (now < this.lastNow) {
@@ -73,8 +98,8 @@ export class DeadlineWatch {
       this.watch(id, { status, reportedAt, dispatchedAt, dispatchDue, handlingDue, dueSoonAt, overdueAt });
     }
     // Everything committed so far carries a time ≤ now; what commits later carries ≥ now.
-    this.since = now;
-    let marked = 0;
+    this.since = now - this.lagMs;
+    const due: Case[] = [];
     for (const [id, at] of this.watched) {
       if (at > now) continue;
       const state = this.one.get(id) as string | undefined;
@@ -82,10 +107,17 @@ export class DeadlineWatch {
         this.watched.delete(id);
         continue;
       }
-      if (this.mark(JSON.parse(state) as Case, now)) marked++;
-      this.watch(id, JSON.parse(this.one.get(id) as string) as Case);
+      const c = JSON.parse(state) as Case;
+      if (this.markOf(c, now)) due.push(c);
+      else this.watch(id, c);
     }
-    return marked;
+    return due;
+  }
+
+  private rewatch(id: string): void {
+    const state = this.one.get(id) as string | undefined;
+    if (state) this.watch(id, JSON.parse(state) as Case);
+    else this.watched.delete(id);
   }
 
   private watch(id: string, c: Clock): void {
@@ -94,37 +126,64 @@ export class DeadlineWatch {
     else this.watched.set(id, at);
   }
 
-  private mark(c: Case, now: number): boolean {
+  private markOf(c: Case, now: number): 'case.overdue' | 'case.dueSoon' | null {
     const due = runningDeadline(c);
-    if (due === null) return false;
+    if (due === null) return null;
     const state = deadlineState(due, now, { ...DEFAULT_CASE_DUE_SOON, startedAt: stageStart(c) });
-    const mark = state === 'overdue' && c.overdueAt === null ? 'case.overdue' : state === 'due_soon' && c.dueSoonAt === null ? 'case.dueSoon' : null;
-    if (!mark) return false;
-    const events = this.core.system(mark, c.id, (ctx) => {
-      const fresh = JSON.parse(this.one.get(c.id) as string) as Case;
-      if (fresh.version !== c.version) return null;
+    return state === 'overdue' && c.overdueAt === null ? 'case.overdue' : state === 'due_soon' && c.dueSoonAt === null ? 'case.dueSoon' : null;
+  }
+
+  /** The system change that marks `c`: it rereads the case in its commit and does nothing if anything moved. */
+  private mark(c: Case, now: number): [string, string, SystemBody] {
+    const mark = this.markOf(c, now)!;
+    const due = runningDeadline(c)!;
+    return [mark, c.id, (ctx) => {
+      const text = this.one.get(c.id) as string | undefined;
+      if (!text) return null;
+      const fresh = JSON.parse(text) as Case;
+      // Same version and still unmarked: on a cluster another leader may have marked it already.
+      if (fresh.version !== c.version || (mark === 'case.overdue' ? fresh.overdueAt !== null : fresh.dueSoonAt !== null)) return null;
       // A mark keeps the version: it must not turn an officer's pending action into a conflict.
       const next: Case = { ...fresh, updatedAt: ctx.now, ...(mark === 'case.overdue' ? { overdueAt: ctx.now, dueSoonAt: fresh.dueSoonAt ?? ctx.now } : { dueSoonAt: ctx.now }) };
       emitCase(ctx, mark, next, null, null, { due });
       return { before: fresh, after: next };
-    });
-    return events.length > 0;
+    }];
   }
 }
 
+/** On a cluster, how far back the leader rereads changed cases each pass (see DeadlineWatch). */
+const CLUSTER_LAG_MS = 120_000;
+
 export class DeadlineTimer {
   private readonly timer: NodeJS.Timeout;
-  private readonly watch: DeadlineWatch;
+  private watch: DeadlineWatch | null = null;
+  private running = false;
 
-  constructor(core: HubCore, intervalMs: number) {
-    this.watch = new DeadlineWatch(core);
-    this.timer = setInterval(() => this.tick(), intervalMs);
+  /** `active`: whether this node runs the timer now (the cluster's lease); a node that gains it starts from a full pass. */
+  constructor(private readonly core: HubCore, intervalMs: number, private readonly active: () => boolean = () => true, private readonly log: (m: string) => void = () => {}) {
+    this.timer = setInterval(() => void this.tick(), intervalMs);
     this.timer.unref();
   }
 
   /** One pass over the open cases; returns how many were marked. */
-  tick(): number {
-    return this.watch.tick();
+  async tick(): Promise<number> {
+    if (!this.active()) {
+      this.watch = null;
+      return 0;
+    }
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      this.watch ??= new DeadlineWatch(this.core, this.core.shared ? CLUSTER_LAG_MS : 0);
+      return await this.watch.tickAsync();
+    } catch (e) {
+      // The store was unavailable: the next pass tries again (marks are derived, nothing is lost).
+      this.log(`deadline timer: ${e instanceof Error ? e.message : String(e)}`);
+      this.watch = null;
+      return 0;
+    } finally {
+      this.running = false;
+    }
   }
 
   stop(): void {

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../store/db';
 import { jsonOf } from '../store/json';
+import type { EventRow } from '../store/interface';
 import type { HubEvent, EntityKind } from '../../shared/protocol';
 import { canSee, type Actor } from '../../shared/domain/roles';
 
@@ -20,7 +21,7 @@ export interface NewEvent {
   detail: Record<string, unknown>;
 }
 
-interface Row { seq: number; at: number; type: string; entity: EntityKind; id: string; subdistrict: string | null; owners: string; data: string }
+export interface Row { seq: number; at: number; type: string; entity: EntityKind; id: string; subdistrict: string | null; owners: string; data: string }
 
 export class EventLog {
   private head: number;
@@ -62,6 +63,11 @@ export class EventLog {
 
   rewind(mark: number): void {
     this.tentative = mark;
+  }
+
+  /** A cluster node applied committed events up to `seq` to its view. */
+  advanceTo(seq: number): void {
+    this.head = this.tentative = seq;
   }
 
   /** The enclosing transaction committed: its events are the log now. */
@@ -118,6 +124,6 @@ export class EventLog {
   }
 }
 
-function toEvent(r: Row): HubEvent {
-  return { seq: r.seq, at: r.at, type: r.type, entity: r.entity, id: r.id, data: JSON.parse(r.data) as HubEvent['data'] };
+export function toEvent(r: Row | EventRow): HubEvent {
+  return { seq: r.seq, at: r.at, type: r.type, entity: r.entity as EntityKind, id: r.id, data: JSON.parse(r.data) as HubEvent['data'] };
 }

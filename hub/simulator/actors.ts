@@ -5,6 +5,7 @@
  */
 import type { Actor, Role } from '../../shared/domain/roles';
 import type { HubCore } from '../core';
+import { createWithoutLogin } from '../auth/users';
 import type { Department } from './world';
 
 export const OFFICER_USERNAME = 'sim-officer';
@@ -18,7 +19,7 @@ interface Row { id: string; role: Role; subdistricts: string; department: string
 function ensureUser(core: HubCore, username: string, displayName: string, role: Role, departmentCode: string | null): Actor {
   let row = core.db.prepare('SELECT id, role, subdistricts, department FROM users WHERE username = ?').get(username) as Row | undefined;
   if (!row) {
-    const u = core.users.createWithoutLogin({ username, displayName, role, departmentCode });
+    const u = createWithoutLogin(core.db, { username, displayName, role, departmentCode }, core.clock());
     row = { id: u.id, role: u.role, subdistricts: JSON.stringify(u.subdistricts), department: u.departmentCode };
   }
   // Someone may have made this username by hand with another role: acting as it would only

@@ -135,7 +135,7 @@ export class StormEpisodes {
   }
 
   private command<T extends CommandType>(actor: Actor, type: T, payload: CommandPayload<T>, expectedVersion: number | null): CommandResult {
-    const r = this.core.apply(actor, { commandId: randomUUID(), type, payload, expectedVersion });
+    const r = this.core.applyNow(actor, { commandId: randomUUID(), type, payload, expectedVersion });
     if (!r.ok) {
       this.stats.refused++;
       this.log(`${type} refused: ${r.error.code} ${r.error.message}`);

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HubCore } from '../core';
 import { loadRules } from '../rules';
-import { seedDistrict } from '../seed';
+import { seedDistrictNow } from '../seed';
 import { PositionStream } from '../positions';
 import { DeadlineWatch } from '../deadlines/timer';
 import { StatsStore } from '../stats/store';
@@ -114,7 +114,7 @@ export function generateHistory(file: string, opts: HistoryOptions): HistoryResu
     core.db.pragma('synchronous = OFF');
     core.db.pragma('temp_store = MEMORY');
     core.db.pragma('cache_size = -131072');
-    seedDistrict(core);
+    seedDistrictNow(core);
     // The simulator reports positions to a stream nobody reads; tracks are sampled on purpose below.
     const positions = new PositionStream(core, () => {}, 24 * HOUR);
     positions.stop();

@@ -628,7 +628,7 @@ export class Simulator {
 
   /** Sends a command like a workstation would: fresh commandId, the version we saw. */
   private act<T extends CommandType>(actor: Actor, type: T, payload: CommandPayload<T>, expectedVersion: number | null): CommandResult {
-    const r = this.core.apply(actor, { commandId: randomUUID(), type, payload, expectedVersion });
+    const r = this.core.applyNow(actor, { commandId: randomUUID(), type, payload, expectedVersion });
     if (r.ok) {
       this.counters.commands[type] = (this.counters.commands[type] ?? 0) + 1;
     } else {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HubCore } from '../core';
+import { createWithoutLogin } from '../auth/users';
 import { decideCap, readCap } from '../sources/cap';
 import { caseByExternalRef, emptyResult, externalRefOf, ingest } from '../sources/ingest';
 import type { Actor } from '../../shared/domain/roles';
@@ -130,7 +131,7 @@ export function typhoonLevel(cases: readonly Case[]): Extract<ResponseLevel, 3 |
 export function ensureCoordinator(core: HubCore): Actor {
   let row = core.db.prepare('SELECT id, role, subdistricts FROM users WHERE username = ?').get(COORDINATOR_USERNAME) as { id: string; role: string; subdistricts: string } | undefined;
   if (!row) {
-    const u = core.users.createWithoutLogin({ username: COORDINATOR_USERNAME, displayName: '模拟指挥长', role: 'coordinator' });
+    const u = createWithoutLogin(core.db, { username: COORDINATOR_USERNAME, displayName: '模拟指挥长', role: 'coordinator' }, core.clock());
     row = { id: u.id, role: u.role, subdistricts: '[]' };
   }
   if (row.role !== 'coordinator') throw new Error(`user ${COORDINATOR_USERNAME} exists as ${row.role}; the simulator needs a coordinator`);
@@ -149,5 +150,5 @@ export function activateTyphoonOperation(core: HubCore, cases: readonly Case[], 
     planId: TYPHOON_PLAN, level, caseIds: live.map((c) => c.id),
     note: `台风影响，已有${live.length}起相关案件（模拟）`,
   };
-  return core.apply(actor, { commandId: randomUUID(), type: 'operation.activate', payload, expectedVersion: null });
+  return core.applyNow(actor, { commandId: randomUUID(), type: 'operation.activate', payload, expectedVersion: null });
 }

@@ -68,9 +68,6 @@ export function caseByExternalRef(core: HubCore, externalRef: string): string | 
   return row?.id ?? null;
 }
 
-function answered(core: HubCore, commandId: string): boolean {
-  return core.db.prepare('SELECT 1 FROM commands WHERE command_id = ?').get(commandId) !== undefined;
-}
 
 /**
  * Records applied per group commit: one transaction (one fsync) for the slice, each command in
@@ -86,9 +83,9 @@ export async function ingest(core: HubCore, source: Source, records: Iterable<{ 
   const actor = sourceActor(source);
   // Results are recorded in record order: immediate ones wait behind the slice's commands.
   let steps: Array<Pending | (() => void)> = [];
-  const flush = () => {
+  const flush = async () => {
     const pending = steps.filter((s): s is Pending => typeof s !== 'function');
-    const results = core.applyBatch(pending.map((p) => ({ actor, raw: p.command })));
+    const results = await core.applyBatch(pending.map((p) => ({ actor, raw: p.command })));
     let k = 0;
     for (const s of steps) if (typeof s === 'function') s(); else s.settle(results[k++]!);
     steps = [];
@@ -96,7 +93,7 @@ export async function ingest(core: HubCore, source: Source, records: Iterable<{ 
   const inSlice = new Set<string>();
   for (const { line, draft } of records) {
     if (steps.length === SLICE) {
-      flush();
+      await flush();
       inSlice.clear();
       await new Promise<void>((r) => setImmediate(r));
     }
@@ -130,11 +127,11 @@ export async function ingest(core: HubCore, source: Source, records: Iterable<{ 
         break;
       }
       case 'report':
-        steps.push(report(core, source, line, d.ref, d.report, out, inSlice));
+        steps.push(await report(core, source, line, d.ref, d.report, out, inSlice));
         break;
     }
   }
-  flush();
+  await flush();
   return out;
 }
 
@@ -142,7 +139,7 @@ export async function ingest(core: HubCore, source: Source, records: Iterable<{ 
  * `inSlice`: command ids already in this slice, uncommitted — the same record twice in one
  * request is a duplicate the second time, as it would be in the next request.
  */
-function report(core: HubCore, source: Source, line: number, ref: string, r: ReportDraft, out: IngestResult, inSlice: Set<string>): Pending | (() => void) {
+async function report(core: HubCore, source: Source, line: number, ref: string, r: ReportDraft, out: IngestResult, inSlice: Set<string>): Promise<Pending | (() => void)> {
   const externalRef = externalRefOf(source, ref);
   // Fixed key order: the command id hashes this object.
   const payload = {
@@ -151,7 +148,7 @@ function report(core: HubCore, source: Source, line: number, ref: string, r: Rep
     ...(r.reportedAt !== undefined ? { reportedAt: r.reportedAt } : {}),
   };
   const commandId = sourceCommandId(source, externalRef, payload);
-  const repeat = inSlice.has(commandId) || answered(core, commandId);
+  const repeat = inSlice.has(commandId) || (await core.answered([commandId])).has(commandId);
   if (!repeat) {
     // Refusals the hub keeps are repeated forever under their commandId; a category or point
     // the district's data does not know yet is checked here first, so it is not kept.

@@ -21,46 +21,38 @@ function newKey(source: KeyedSource): string {
   return `lk_${source}_${randomBytes(32).toString('base64url')}`;
 }
 
-function store(core: HubCore, source: KeyedSource, key: string): void {
-  core.db.prepare(`INSERT INTO source_keys (source, key_hash, created_at) VALUES (?, ?, ?)
-    ON CONFLICT(source) DO UPDATE SET key_hash = excluded.key_hash, created_at = excluded.created_at`)
-    .run(source, digest(key).toString('hex'), core.clock());
-}
-
 /**
  * Gives every keyed source lacking a key a new random one. Returns the new plain keys (to be
  * shown once; they are not kept), or null when every source already had a key.
  */
-export function ensureSourceKeys(core: HubCore): Partial<Record<KeyedSource, string>> | null {
-  const have = new Set((core.db.prepare('SELECT source FROM source_keys').all() as { source: string }[]).map((r) => r.source));
+export async function ensureSourceKeys(core: HubCore): Promise<Partial<Record<KeyedSource, string>> | null> {
+  const have = new Set(await core.sourceKeys.sources());
   const made: Partial<Record<KeyedSource, string>> = {};
-  core.db.transaction(() => {
-    for (const s of KEYED_SOURCES) {
-      if (have.has(s)) continue;
-      const key = newKey(s);
-      store(core, s, key);
-      made[s] = key;
-    }
-  })();
+  for (const s of KEYED_SOURCES) {
+    if (have.has(s)) continue;
+    const key = newKey(s);
+    await core.sourceKeys.put(s, digest(key).toString('hex'), core.clock());
+    made[s] = key;
+  }
   return Object.keys(made).length ? made : null;
 }
 
 /** Replaces a source's key; the old one stops working at once. Returns the new plain key. */
-export function rotateSourceKey(core: HubCore, source: KeyedSource): string {
+export async function rotateSourceKey(core: HubCore, source: KeyedSource): Promise<string> {
   if (!isKeyedSource(source)) throw new Error(`no ingestion endpoint for source ${String(source)}`);
   const key = newKey(source);
-  store(core, source, key);
+  await core.sourceKeys.put(source, digest(key).toString('hex'), core.clock());
   return key;
 }
 
 const DUMMY = digest('no key stored for this source');
 
 /** Whether `presented` is the source's current key. Constant time in the key's content. */
-export function checkKey(core: HubCore, source: string, presented: unknown): boolean {
-  const row = core.db.prepare('SELECT key_hash FROM source_keys WHERE source = ?').get(source) as { key_hash: string } | undefined;
-  const expected = row ? Buffer.from(row.key_hash, 'hex') : DUMMY;
+export async function checkKey(core: HubCore, source: string, presented: unknown): Promise<boolean> {
+  const stored = await core.sourceKeys.keyHash(source);
+  const expected = stored ? Buffer.from(stored, 'hex') : DUMMY;
   const given = digest(typeof presented === 'string' ? presented.slice(0, 512) : '');
   // Both sides are 32-byte digests, so the comparison never leaks the key's length either.
   const same = expected.length === given.length && timingSafeEqual(expected, given);
-  return same && !!row && typeof presented === 'string' && presented.length > 0;
+  return same && !!stored && typeof presented === 'string' && presented.length > 0;
 }

@@ -92,7 +92,7 @@ type Handler = (text: string) => Promise<IngestResult>;
 function endpoint(core: HubCore, source: KeyedSource, kind: 'json' | 'csv' | 'xml', handle: Handler): Route {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
-      if (!checkKey(core, source, req.headers['x-api-key'])) throw new HttpRefusal(401, 'unauthenticated', `missing or wrong X-Api-Key for source ${source}`);
+      if (!(await checkKey(core, source, req.headers['x-api-key']))) throw new HttpRefusal(401, 'unauthenticated', `missing or wrong X-Api-Key for source ${source}`);
       const ct = contentType(req);
       if (!MEDIA[kind].accept.test(ct.type)) throw new HttpRefusal(415, 'invalid_input', `content type ${ct.type || '(none)'}; send ${MEDIA[kind].name}`);
       const text = decode(await readRaw(req, SOURCE_BODY_LIMIT[kind]), ct.charset);

@@ -105,8 +105,8 @@ const DrillQuery = z.strictObject({
 
 // ───────── access ─────────
 
-function who(core: HubCore, req: IncomingMessage, allowWall: boolean): { user: User; scope: Scope } {
-  const user = core.users.authenticate(bearer(req));
+async function who(core: HubCore, req: IncomingMessage, allowWall: boolean): Promise<{ user: User; scope: Scope }> {
+  const user = await core.users.authenticate(bearer(req));
   if (!user) throw new DomainError('unauthenticated', 'a valid session token is required (Authorization: Bearer <token>)');
   if (!FULL_ROLES.has(user.role) && !(allowWall && user.role === 'wall')) throw new DomainError('forbidden', `role ${user.role} may not read these statistics`);
   return { user, scope: user.subdistricts.length ? user.subdistricts : null };
@@ -128,7 +128,7 @@ export function statsRoutes(core: HubCore): Map<string, Route> {
   const routes = new Map<string, Route>();
 
   routes.set('GET /api/stats/assessment', async (req, res, url) => {
-    const { user, scope } = who(core, req, true);
+    const { user, scope } = await who(core, req, true);
     const q = parseQuery(AssessmentQuery, url);
     store.flush();
     const r = queries.assessment({ ...q, scope });
@@ -136,21 +136,21 @@ export function statsRoutes(core: HubCore): Map<string, Route> {
   });
 
   routes.set('GET /api/stats/demands', async (req, res, url) => {
-    const { scope } = who(core, req, true);
+    const { scope } = await who(core, req, true);
     const q = parseQuery(DemandQuery, url);
     store.flush();
     send(res, 200, queries.demands({ ...q, scope }));
   });
 
   routes.set('GET /api/stats/repeats', async (req, res, url) => {
-    const { scope } = who(core, req, false);
+    const { scope } = await who(core, req, false);
     const q = parseQuery(RepeatQuery, url);
     store.flush();
     send(res, 200, queries.repeats({ ...q, scope }));
   });
 
   routes.set('GET /api/stats/drilldown', async (req, res, url) => {
-    const { scope } = who(core, req, false);
+    const { scope } = await who(core, req, false);
     const q = parseQuery(DrillQuery, url);
     const key = q.key ?? null;
     if (scope && key !== null && (q.groupBy === 'subdistrict' || q.groupBy === 'community') && !scope.includes(key.slice(0, 9))) {

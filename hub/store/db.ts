@@ -1,14 +1,18 @@
-/** The hub's SQLite file: WAL with synchronous=FULL, because the event log is the truth (ARCHITECTURE §7). */
+/**
+ * The hub's SQLite file. As the embedded store it is the truth: WAL with synchronous=FULL
+ * (ARCHITECTURE §7). As a cluster node's view it is derived from the shared log and rebuilt
+ * from it when lost, so it spares the fsync of each commit (the log's is PostgreSQL's).
+ */
 import Database from 'better-sqlite3';
 import { migrate } from './migrate';
 import { HUB_MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
 
-export function openHubDb(file: string): Db {
+export function openHubDb(file: string, role: 'truth' | 'view' = 'truth'): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(role === 'truth' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db, HUB_MIGRATIONS);

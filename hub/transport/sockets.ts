@@ -9,7 +9,7 @@ import { canSee, type Actor } from '../../shared/domain/roles';
 import { operationDepartments } from '../../shared/domain/operations';
 import { CatchupRequest, SnapshotRequest, SubscribeRequest, SOCKET, type Case, type Camera, type HubEvent, type Operation, type Position, type Unit, type User, type CatchupResponse, type SnapshotResponse } from '../../shared/protocol';
 import { toActor } from '../auth/users';
-import type { HubCore } from '../core';
+import { unavailable, type HubCore } from '../core';
 
 interface SocketData { user: User; actor: Actor; live: boolean; lastSent: number }
 type HubSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
@@ -41,24 +41,28 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
   let commandQueue: Array<{ actor: Actor; raw: unknown; ack: (r: unknown) => void }> = [];
 
   /** Everything that arrived in this turn of the event loop, in one transaction. */
-  function flushCommands(): void {
+  async function flushCommands(): Promise<void> {
     const batch = commandQueue;
     commandQueue = [];
-    let results;
+    let results: unknown[];
     try {
-      results = hub.applyBatch(batch);
+      results = await hub.applyBatch(batch);
     } catch (e) {
       log(`command batch failed: ${String(e)}`);
-      results = batch.map(() => ({ ok: false, error: { code: 'internal', message: 'the hub could not answer' } }));
+      results = unavailable(batch, 'the hub could not answer');
     }
     batch.forEach((b, i) => b.ack(results[i]));
   }
 
   io.use((socket, next) => {
-    const user = hub.users.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token);
-    if (!user) return next(new Error('unauthenticated'));
-    Object.assign(socket.data as SocketData, { user, actor: toActor(user), live: false, lastSent: 0 });
-    next();
+    hub.users.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token).then((user) => {
+      if (!user) return next(new Error('unauthenticated'));
+      Object.assign(socket.data as SocketData, { user, actor: toActor(user), live: false, lastSent: 0 });
+      next();
+    }, (e: unknown) => {
+      log(`cannot check a session: ${String(e)}`);
+      next(new Error('unavailable'));
+    });
   });
 
   function emitTo(socket: HubSocket, events: readonly HubEvent[]): void {
@@ -132,7 +136,7 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
   io.on('connection', (s) => {
     const socket = s as unknown as HubSocket;
     const d = socket.data;
-    handler(s, SOCKET.whoami, z.unknown(), () => ({ ok: true, user: d.user, headSeq: hub.log.headSeq }));
+    handler(s, SOCKET.whoami, z.unknown(), () => ({ ok: true, user: d.user, headSeq: hub.log.headSeq, logId: hub.logId, node: hub.cluster?.name ?? 'hub' }));
 
     // An event the hub does not know: answered when it asks for an answer, and logged — at most
     // once a minute per connection with the count, so a flood cannot flood the log too.
@@ -216,7 +220,7 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
       const req = requestArgs(s, SOCKET.command, args);
       if (!req) return;
       commandQueue.push({ actor: d.actor, raw: req.input, ack: req.ack });
-      if (commandQueue.length === 1) setImmediate(flushCommands);
+      if (commandQueue.length === 1) setImmediate(() => void flushCommands());
     });
   });
 

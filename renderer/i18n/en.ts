@@ -156,6 +156,7 @@ const en: MessageTree = {
     snapshot_needed: 'Local data must be re-synchronised',
     offline: 'The center cannot be reached',
     busy: 'The hub is busy: try again shortly',
+    unavailable: 'The hub could not store it now: it will be sent again',
     internal: 'Internal error',
     disconnected: 'Link to the local core lost: it is unknown whether this was saved; check the pending list',
     login_failed: 'Login failed',

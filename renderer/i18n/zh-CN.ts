@@ -154,6 +154,7 @@ const zhCN = {
     snapshot_needed: '本机数据需要重新同步',
     offline: '指挥中心无法连接',
     busy: '中心服务繁忙，请稍后再试',
+    unavailable: '中心存储暂不可用，将自动重发',
     internal: '内部错误',
     disconnected: '与本机核心的连接中断，无法确认是否已提交，请查看待发送列表',
     login_failed: '登录失败',

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   /** The hub cannot be reached now (a query that only the hub answers, e.g. statistics). */
   'offline',
   'busy',
+  /** The hub's store did not take the change (PostgreSQL down, disk full): nothing happened; send it again. */
+  'unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

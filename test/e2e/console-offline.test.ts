@@ -22,7 +22,7 @@ function hubCase(id: string): Case {
 }
 
 function newCase(description: string): string {
-  const r = t.hub.core.apply(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { description, source: 'hotline' }) });
+  const r = t.hub.core.applyNow(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { description, source: 'hotline' }) });
   if (!r.ok) throw new Error(r.error.message);
   return r.entityId;
 }

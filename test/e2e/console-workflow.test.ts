@@ -24,7 +24,7 @@ afterAll(async () => t?.close());
 const hubCase = (id: string) => JSON.parse((t.hub.core.db.prepare('SELECT state FROM cases WHERE id = ?').get(id) as { state: string }).state) as Case;
 
 function newCase(description: string): string {
-  const r = t.hub.core.apply(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { description }) });
+  const r = t.hub.core.applyNow(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { description }) });
   if (!r.ok) throw new Error(r.error.message);
   return r.entityId;
 }
@@ -140,7 +140,7 @@ describe('the closed loop by keyboard', () => {
     await selectByKeyboard(id);
     await view(id, 'reported');
     // The other console wins: it registers the case at the version this page still shows.
-    const other = t.hub.core.apply({ userId: 'other-console', role: 'officer', subdistricts: [] }, { commandId: randomUUID(), type: 'case.reject', expectedVersion: 1, payload: { caseId: id, reason: '另一席位已处理' } });
+    const other = t.hub.core.applyNow({ userId: 'other-console', role: 'officer', subdistricts: [] }, { commandId: randomUUID(), type: 'case.reject', expectedVersion: 1, payload: { caseId: id, reason: '另一席位已处理' } });
     expect(other.ok).toBe(true);
     // This page acts before its replica has the change, or right after: either way it is told.
     await page.keyboard.press('r');

@@ -16,7 +16,7 @@ const source = { userId: 'source:test', role: 'officer' as const, subdistricts: 
 const UNIT = 'unit-001';
 
 function newCase(point: LngLat, urgency: Urgency = 'normal', description = '地图测试'): string {
-  const r = t.hub.core.apply(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(point, { categoryCode: '06013', urgency, description }) });
+  const r = t.hub.core.applyNow(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(point, { categoryCode: '06013', urgency, description }) });
   if (!r.ok) throw new Error(r.error.message);
   return r.entityId;
 }

@@ -34,7 +34,7 @@ const hubOperation = (id: string) => JSON.parse((t.hub.core.db.prepare('SELECT s
 const board = (attrs: string) => page.locator(`[data-testid="op-board"]${attrs}`).waitFor({ timeout: 20_000 });
 
 function floodCase(description: string): string {
-  const r = t.hub.core.apply(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { categoryCode: '90001', urgency: 'urgent', description }) });
+  const r = t.hub.core.applyNow(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { categoryCode: '90001', urgency: 'urgent', description }) });
   if (!r.ok) throw new Error(r.error.message);
   return r.entityId;
 }
@@ -108,7 +108,7 @@ describe('the operation page with no operation in force', () => {
     const coord = { userId: coordinatorId, role: 'coordinator' as const, subdistricts: [] };
     const flood = floodCase('下立交积水，车辆被困');
     const level: ResponseLevel = 3;
-    const activated = t.hub.core.apply(coord, { commandId: randomUUID(), type: 'operation.activate', expectedVersion: null, payload: { planId: 'typhoon-flood', level, caseIds: [flood] } });
+    const activated = t.hub.core.applyNow(coord, { commandId: randomUUID(), type: 'operation.activate', expectedVersion: null, payload: { planId: 'typhoon-flood', level, caseIds: [flood] } });
     if (!activated.ok) throw new Error(activated.error.message);
     const id = activated.entityId;
     await page.locator(`[data-testid="op-inforce"] [data-testid="op-open"][data-operation-id="${id}"][data-status="active"]`).waitFor({ timeout: 20_000 });
@@ -116,7 +116,7 @@ describe('the operation page with no operation in force', () => {
 
     // … and stands it down with a summary: gone from "in force", listed as stood down with its level, times and summary.
     const summary = '积水已排除，被困车辆全部拖离，道路恢复通行';
-    const down = t.hub.core.apply(coord, { commandId: randomUUID(), type: 'operation.standDown', expectedVersion: hubOperation(id).version, payload: { operationId: id, summary, overrideReason: '预警已解除，剩余任务转入日常处置' } });
+    const down = t.hub.core.applyNow(coord, { commandId: randomUUID(), type: 'operation.standDown', expectedVersion: hubOperation(id).version, payload: { operationId: id, summary, overrideReason: '预警已解除，剩余任务转入日常处置' } });
     if (!down.ok) throw new Error(down.error.message);
     const item = page.locator(`[data-testid="op-stooddown"] [data-testid="op-open"][data-operation-id="${id}"]`);
     await item.waitFor({ timeout: 20_000 });
@@ -326,7 +326,7 @@ describe('the operation board', () => {
 
   it('the console shows active operations and opens the board in a new tab that signs in by itself', async () => {
     const second = floodCase('地下车库进水');
-    const r = t.hub.core.apply({ userId: 'coordinator-test', role: 'coordinator', subdistricts: [] }, { commandId: randomUUID(), type: 'operation.activate', expectedVersion: null, payload: { planId: 'typhoon-flood', level: 2, caseIds: [second] } });
+    const r = t.hub.core.applyNow({ userId: 'coordinator-test', role: 'coordinator', subdistricts: [] }, { commandId: randomUUID(), type: 'operation.activate', expectedVersion: null, payload: { planId: 'typhoon-flood', level: 2, caseIds: [second] } });
     expect(r.ok).toBe(true);
     const opened = r.ok ? r.entityId : '';
     const console = await t.open('/');
@@ -349,7 +349,7 @@ describe('the operation board', () => {
     await page.getByTestId('op-escalate').click();
     await page.getByTestId('op-form-escalate').waitFor();
     await page.getByTestId('op-text').fill('险情扩大');
-    const other = t.hub.core.apply({ userId: 'coordinator-test', role: 'coordinator', subdistricts: [] }, { commandId: randomUUID(), type: 'operation.logEntry', expectedVersion: null, payload: { operationId: opened, text: '另一席位记录' } });
+    const other = t.hub.core.applyNow({ userId: 'coordinator-test', role: 'coordinator', subdistricts: [] }, { commandId: randomUUID(), type: 'operation.logEntry', expectedVersion: null, payload: { operationId: opened, text: '另一席位记录' } });
     expect(other.ok).toBe(true);
     await page.locator('[data-testid="op-board"][data-version="2"]').waitFor({ timeout: 20_000 });
     await page.getByTestId('op-submit').click();

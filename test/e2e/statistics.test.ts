@@ -24,7 +24,7 @@ const officer: Actor = { userId: 'officer', role: 'officer', subdistricts: [] };
 const greening: Actor = { userId: 'lg', role: 'liaison', subdistricts: [], departmentCode: 'greening' };
 
 function act(actor: Actor, type: string, payload: Record<string, unknown>): string {
-  const r = t.hub.core.apply(actor, { commandId: randomUUID(), type, payload, expectedVersion: null });
+  const r = t.hub.core.applyNow(actor, { commandId: randomUUID(), type, payload, expectedVersion: null });
   if (!r.ok) throw new Error(`${type}: ${r.error.code} ${r.error.message}`);
   return r.entityId;
 }

@@ -93,7 +93,7 @@ async function startCameraServer(frames: Buffer[]): Promise<CameraServer> {
 
 /** The hub has no command for a camera's stream address (it comes with the district's camera data): set it as the hub itself would, state and event together. */
 function setCameraStream(id: string, stream: string | null): void {
-  t.hub.core.system('camera.streamSet', id, (ctx) => {
+  t.hub.core.systemNow('camera.streamSet', id, (ctx) => {
     const row = ctx.db.prepare('SELECT state FROM cameras WHERE id = ?').get(id) as { state: string };
     const before = JSON.parse(row.state) as Camera;
     const c: Camera = { ...before, stream, version: before.version + 1, updatedAt: ctx.now };
@@ -104,7 +104,7 @@ function setCameraStream(id: string, stream: string | null): void {
 }
 
 function newCase(over: Parameters<typeof report>[1] = {}): string {
-  const r = t.hub.core.apply(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { source: 'hotline', ...over }) });
+  const r = t.hub.core.applyNow(source, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(null, XINZHUANG), { source: 'hotline', ...over }) });
   if (!r.ok) throw new Error(r.error.message);
   return r.entityId;
 }

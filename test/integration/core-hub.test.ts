@@ -98,12 +98,12 @@ beforeAll(async () => {
   hub = await startHub({ dataDir: path.join(root, 'hub'), host: '127.0.0.1', port: 0, simulator: null, log: () => undefined });
   proxy = new CutProxy(hub.port);
   await proxy.start();
-  const make = (username: string, role: User['role'], subdistricts: string[], departmentCode: string | null) =>
-    (users[username] = hub.createUser({ username, password: PASSWORD, displayName: username, role, subdistricts, departmentCode }));
-  make('center', 'admin', [], null); // the driver: the whole district
-  make('xu', 'officer', [SUB_A!, SUB_B!], null); // a sub-center officer: two subdistricts
-  make('li', 'liaison', [], 'enforcement'); // a department liaison: its own cases only
-  make('greening-liaison', 'liaison', [], 'greening');
+  const make = async (username: string, role: User['role'], subdistricts: string[], departmentCode: string | null) =>
+    (users[username] = await hub.createUser({ username, password: PASSWORD, displayName: username, role, subdistricts, departmentCode }));
+  await make('center', 'admin', [], null); // the driver: the whole district
+  await make('xu', 'officer', [SUB_A!, SUB_B!], null); // a sub-center officer: two subdistricts
+  await make('li', 'liaison', [], 'enforcement'); // a department liaison: its own cases only
+  await make('greening-liaison', 'liaison', [], 'greening');
   for (const u of ['k1', 'k2', 'k3', 'off1', 'off2']) make(u, 'officer', [SUB_A!], null);
 });
 

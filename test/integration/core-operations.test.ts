@@ -43,8 +43,8 @@ beforeAll(async () => {
   hub = await startHub({ dataDir: path.join(root, 'hub'), host: '127.0.0.1', port: 0, log: () => undefined, clock: () => sim?.now() ?? START, sessionTtlMs: 12 * 3_600_000 * SPEED });
   proxy = new CutProxy(hub.port);
   await proxy.start();
-  users.coord = hub.createUser({ username: 'coord', password: PASSWORD, displayName: '区指挥长', role: 'coordinator', subdistricts: [], departmentCode: null });
-  users.water = hub.createUser({ username: 'water-liaison', password: PASSWORD, displayName: '区水务局联络员', role: 'liaison', subdistricts: [], departmentCode: 'water' });
+  users.coord = await hub.createUser({ username: 'coord', password: PASSWORD, displayName: '区指挥长', role: 'coordinator', subdistricts: [], departmentCode: null });
+  users.water = await hub.createUser({ username: 'water-liaison', password: PASSWORD, displayName: '区水务局联络员', role: 'liaison', subdistricts: [], departmentCode: 'water' });
 });
 
 afterAll(async () => {
@@ -144,7 +144,7 @@ describe('the typhoon operation, worked by two cores across a network cut', () =
       { core: coord, ...(await coord.command('operation.logEntry', { operationId: opId, text: '区领导到指挥中心坐镇' }, null)) },
     ];
     // Meanwhile at the center: a task for water added straight on the hub, which the water core must learn.
-    const extra = hub.core.apply(SYSTEM_ACTOR, { commandId: randomUUID(), type: 'operation.addTask', payload: { operationId: opId, department: 'water', title: '开启莘庄立交临时泵站', dueMinutes: 45, required: true }, expectedVersion: null });
+    const extra = hub.core.applyNow(SYSTEM_ACTOR, { commandId: randomUUID(), type: 'operation.addTask', payload: { operationId: opId, department: 'water', title: '开启莘庄立交临时泵站', dueMinutes: 45, required: true }, expectedVersion: null });
     expect(extra).toMatchObject({ ok: true });
     await tick(300);
     expect((await water.pending()).length).toBe(3);

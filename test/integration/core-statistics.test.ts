@@ -29,10 +29,10 @@ const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }
 
 beforeAll(async () => {
   hub = await testHub();
-  hub.createUser({ username: 'sup', password: PASSWORD, displayName: '领导', role: 'supervisor' });
-  hub.createUser({ username: 'lia', password: PASSWORD, displayName: '绿化', role: 'liaison', departmentCode: 'greening' });
+  await hub.createUser({ username: 'sup', password: PASSWORD, displayName: '领导', role: 'supervisor' });
+  await hub.createUser({ username: 'lia', password: PASSWORD, displayName: '绿化', role: 'liaison', departmentCode: 'greening' });
   for (const sub of [XINZHUANG, XINZHUANG, QIBAO]) {
-    const r = hub.core.apply(officer, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(hub, sub)) });
+    const r = hub.core.applyNow(officer, { commandId: randomUUID(), type: 'case.report', expectedVersion: null, payload: report(pointIn(hub, sub)) });
     if (!r.ok) throw new Error(r.error.message);
     ids.push(r.entityId);
   }

@@ -26,7 +26,7 @@ beforeAll(async () => {
   root = tmpDir('core-storage-');
   hub = await testHub({ dataDir: path.join(root, 'hub') });
   reporter = await userClient(hub, { username: 'reporter', displayName: 'reporter', role: 'officer', subdistricts: [], departmentCode: null });
-  hub.createUser({ username: 'watcher', password: PASSWORD, displayName: 'watcher', role: 'officer', subdistricts: [], departmentCode: null });
+  await hub.createUser({ username: 'watcher', password: PASSWORD, displayName: 'watcher', role: 'officer', subdistricts: [], departmentCode: null });
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
 });

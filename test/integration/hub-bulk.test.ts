@@ -31,10 +31,10 @@ describe('HubCore.bulk', () => {
     const heard: HubEvent[][] = [];
     core.onEvents((e) => heard.push([...e]));
     const results = core.bulk(() => {
-      const r = [core.apply(actor, report()), core.apply(actor, report())];
+      const r = [core.applyNow(actor, report()), core.applyNow(actor, report())];
       // A refused command inside undoes only itself.
-      r.push(core.apply(actor, { ...report(), payload: { ...report().payload, categoryCode: '00000' } }));
-      r.push(core.apply(actor, report()));
+      r.push(core.applyNow(actor, { ...report(), payload: { ...report().payload, categoryCode: '00000' } }));
+      r.push(core.applyNow(actor, report()));
       expect(heard).toHaveLength(0);
       expect(core.log.headSeq).toBe(0);
       return r;
@@ -48,18 +48,18 @@ describe('HubCore.bulk', () => {
 
   it('takes everything back when the bulk fails, and the next command continues the seq', () => {
     const core = open();
-    expect(core.apply(actor, report()).ok).toBe(true);
+    expect(core.applyNow(actor, report()).ok).toBe(true);
     const heard: HubEvent[] = [];
     core.onEvents((e) => heard.push(...e));
     expect(() => core.bulk(() => {
-      core.apply(actor, report());
-      core.apply(actor, report());
+      core.applyNow(actor, report());
+      core.applyNow(actor, report());
       throw new Error('disk gone');
     })).toThrow('disk gone');
     expect(heard).toEqual([]);
     expect(core.log.headSeq).toBe(1);
     expect(core.db.prepare('SELECT COUNT(*) FROM cases').pluck().get()).toBe(1);
-    const next = core.apply(actor, report());
+    const next = core.applyNow(actor, report());
     expect(next.ok && next.seq).toBe(2);
     expect(heard.map((e) => e.seq)).toEqual([2]);
     core.close();

@@ -54,9 +54,9 @@ describe('simulator on a real hub', () => {
   it('runs the closed loop through the command path, with few and explained refusals', async () => {
     const r = await launch({ seed: 42 });
     // A person at the center dispatches a case of their own: the simulated department answers it.
-    const person = r.hub.createUser({ username: 'duty-wang', password: randomUUID(), displayName: '王值班', role: 'officer' });
+    const person = await r.hub.createUser({ username: 'duty-wang', password: randomUUID(), displayName: '王值班', role: 'officer' });
     const me = { userId: person.id, role: person.role, subdistricts: [] };
-    const send = (type: string, payload: unknown, expectedVersion: number | null) => r.hub.core.apply(me, { commandId: randomUUID(), type, payload, expectedVersion });
+    const send = (type: string, payload: unknown, expectedVersion: number | null) => r.hub.core.applyNow(me, { commandId: randomUUID(), type, payload, expectedVersion });
     const reported = send('case.report', { source: 'officer', categoryCode: '06010', urgency: 'normal', point: [121.3817, 31.1129], description: '人工上报：暴露垃圾' }, null);
     if (!reported.ok) throw new Error(reported.error.message);
     const mine = reported.entityId;

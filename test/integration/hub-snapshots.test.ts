@@ -67,7 +67,7 @@ describe('snapshots held by the hub', () => {
   it(`refuses with busy beyond ${MAX_HELD_SNAPSHOTS} held at once, and serves again once one is released`, async () => {
     const h = await testHub();
     hubs.push(h);
-    h.createUser({ ...officer, password: PASSWORD });
+    await h.createUser({ ...officer, password: PASSWORD });
     const socks: Client[] = [];
     for (let i = 0; i <= MAX_HELD_SNAPSHOTS; i++) {
       const c = await connect(h, officer);

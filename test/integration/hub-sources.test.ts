@@ -26,7 +26,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-sources-'));
   hub = await startHub({ dataDir: dir, host: '127.0.0.1', port: 0, defaultAccounts: false, log: () => {} });
   // startHub may already have made the keys (and printed them): take fresh ones either way.
-  keys = Object.fromEntries(KEYED_SOURCES.map((s) => [s, rotateSourceKey(hub.core, s)])) as Record<KeyedSource, string>;
+  keys = Object.fromEntries(await Promise.all(KEYED_SOURCES.map(async (s) => [s, await rotateSourceKey(hub.core, s)]))) as Record<KeyedSource, string>;
 });
 
 afterAll(async () => {
@@ -57,29 +57,29 @@ const order = (orderNo: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('source keys', () => {
-  it('stores only hashes, makes missing keys once, and checks in constant time', () => {
+  it('stores only hashes, makes missing keys once, and checks in constant time', async () => {
     const rows = hub.core.db.prepare('SELECT source, key_hash FROM source_keys').all() as { source: string; key_hash: string }[];
     expect(rows.map((r) => r.source).sort()).toEqual([...KEYED_SOURCES].sort());
     for (const r of rows) {
       expect(r.key_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(Object.values(keys)).not.toContain(r.key_hash);
     }
-    expect(ensureSourceKeys(hub.core)).toBeNull();
-    expect(checkKey(hub.core, 'hotline', keys.hotline)).toBe(true);
-    expect(checkKey(hub.core, 'hotline', keys.patrol)).toBe(false);
-    expect(checkKey(hub.core, 'hotline', '')).toBe(false);
-    expect(checkKey(hub.core, 'hotline', undefined)).toBe(false);
-    expect(checkKey(hub.core, 'officer', 'anything')).toBe(false);
+    expect(await ensureSourceKeys(hub.core)).toBeNull();
+    expect(await checkKey(hub.core, 'hotline', keys.hotline)).toBe(true);
+    expect(await checkKey(hub.core, 'hotline', keys.patrol)).toBe(false);
+    expect(await checkKey(hub.core, 'hotline', '')).toBe(false);
+    expect(await checkKey(hub.core, 'hotline', undefined)).toBe(false);
+    expect(await checkKey(hub.core, 'officer', 'anything')).toBe(false);
   });
 
   it('makes a key only for a source lacking one, and rotation retires the old key', async () => {
     hub.core.db.prepare(`DELETE FROM source_keys WHERE source = 'police'`).run();
-    const made = ensureSourceKeys(hub.core);
+    const made = await ensureSourceKeys(hub.core);
     expect(Object.keys(made ?? {})).toEqual(['police']);
-    expect(checkKey(hub.core, 'police', made!.police)).toBe(true);
-    expect(checkKey(hub.core, 'police', keys.police)).toBe(false);
+    expect(await checkKey(hub.core, 'police', made!.police)).toBe(true);
+    expect(await checkKey(hub.core, 'police', keys.police)).toBe(false);
     const old = made!.police!;
-    keys.police = rotateSourceKey(hub.core, 'police');
+    keys.police = await rotateSourceKey(hub.core, 'police');
     expect((await post('police', '[]', { key: old })).status).toBe(401);
     expect((await post('police', '[]', { key: keys.police })).status).toBe(200);
   });

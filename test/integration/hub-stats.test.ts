@@ -22,7 +22,7 @@ const ids: Record<string, string> = {};
 
 function act(at: string, actor: Actor, type: string, payload: Record<string, unknown>): string {
   now = T(at);
-  const r = hub.core.apply(actor, { commandId: randomUUID(), type, payload, expectedVersion: null });
+  const r = hub.core.applyNow(actor, { commandId: randomUUID(), type, payload, expectedVersion: null });
   if (!r.ok) throw new Error(`${type}: ${r.error.code} ${r.error.message}`);
   return r.entityId;
 }
@@ -43,10 +43,10 @@ async function startAndLogin(): Promise<void> {
 
 beforeAll(async () => {
   hub = await testHub({ dataDir, clock });
-  hub.createUser({ username: 'sup', password: PASSWORD, displayName: '领导', role: 'supervisor' });
-  hub.createUser({ username: 'qbo', password: PASSWORD, displayName: '七宝值班员', role: 'officer', subdistricts: [QIBAO] });
-  hub.createUser({ username: 'wall', password: PASSWORD, displayName: '大屏', role: 'wall' });
-  hub.createUser({ username: 'lia', password: PASSWORD, displayName: '绿化', role: 'liaison', departmentCode: 'greening' });
+  await hub.createUser({ username: 'sup', password: PASSWORD, displayName: '领导', role: 'supervisor' });
+  await hub.createUser({ username: 'qbo', password: PASSWORD, displayName: '七宝值班员', role: 'officer', subdistricts: [QIBAO] });
+  await hub.createUser({ username: 'wall', password: PASSWORD, displayName: '大屏', role: 'wall' });
+  await hub.createUser({ username: 'lia', password: PASSWORD, displayName: '绿化', role: 'liaison', departmentCode: 'greening' });
   for (const u of ['sup', 'qbo', 'wall', 'lia']) tokens[u] = (await login(hub.url, u)).token;
   const xz = pointIn(hub, XINZHUANG);
   const qb = pointIn(hub, QIBAO);

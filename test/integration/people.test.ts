@@ -22,9 +22,9 @@ beforeAll(async () => {
   root = tmpDir('people-');
   hub = await testHub({ dataDir: path.join(root, 'hub') });
   hubUp = true;
-  hub.createUser({ username: 'duty', password: PASSWORD, displayName: '区中心值班员', role: 'officer', subdistricts: [] });
-  hub.createUser({ username: 'lia', password: PASSWORD, displayName: '城管执法局联络员', role: 'liaison', departmentCode: 'enforcement' });
-  hub.createUser({ username: 'screen-3', password: PASSWORD, displayName: '大屏', role: 'wall' });
+  await hub.createUser({ username: 'duty', password: PASSWORD, displayName: '区中心值班员', role: 'officer', subdistricts: [] });
+  await hub.createUser({ username: 'lia', password: PASSWORD, displayName: '城管执法局联络员', role: 'liaison', departmentCode: 'enforcement' });
+  await hub.createUser({ username: 'screen-3', password: PASSWORD, displayName: '大屏', role: 'wall' });
 });
 
 afterAll(async () => {
@@ -158,7 +158,7 @@ describe('the core keeps the directory', () => {
       await core.start();
       await until('online with people', async () => states.includes('online') && ((await core.snapshot()).people?.length ?? 0) === 3);
       const onlineBefore = states.filter((x) => x === 'online').length;
-      hub.createUser({ username: 'newcomer', password: PASSWORD, displayName: '新来的值班员', role: 'officer' });
+      await hub.createUser({ username: 'newcomer', password: PASSWORD, displayName: '新来的值班员', role: 'officer' });
       await until('the newcomer named', async () => (await core.snapshot()).people?.some((p) => p.displayName === '新来的值班员') ?? false);
       expect(states.filter((x) => x === 'online').length).toBe(onlineBefore);
     } finally {

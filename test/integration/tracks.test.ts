@@ -38,9 +38,9 @@ beforeAll(async () => {
   };
   subdistrict = count((s) => s[0]);
   department = count((s) => s[1]);
-  hub.createUser({ username: 'duty', password: PASSWORD, displayName: '区中心值班员', role: 'officer', subdistricts: [] });
-  hub.createUser({ username: 'sub', password: PASSWORD, displayName: '分中心值班员', role: 'officer', subdistricts: [subdistrict] });
-  hub.createUser({ username: 'lia', password: PASSWORD, displayName: '联络员', role: 'liaison', departmentCode: department });
+  await hub.createUser({ username: 'duty', password: PASSWORD, displayName: '区中心值班员', role: 'officer', subdistricts: [] });
+  await hub.createUser({ username: 'sub', password: PASSWORD, displayName: '分中心值班员', role: 'officer', subdistricts: [subdistrict] });
+  await hub.createUser({ username: 'lia', password: PASSWORD, displayName: '联络员', role: 'liaison', departmentCode: department });
 }, 120_000);
 
 afterAll(async () => {

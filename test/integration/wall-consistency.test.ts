@@ -25,7 +25,7 @@ const dataDir = tmpDir('wall-consistency-');
 
 function act(at: number, actor: Actor, type: string, payload: Record<string, unknown>): string {
   now = at;
-  const r = hub.core.apply(actor, { commandId: randomUUID(), type, payload, expectedVersion: null });
+  const r = hub.core.applyNow(actor, { commandId: randomUUID(), type, payload, expectedVersion: null });
   if (!r.ok) throw new Error(`${type}: ${r.error.code} ${r.error.message}`);
   return r.entityId;
 }
@@ -35,7 +35,7 @@ const MIN = 60_000;
 
 beforeAll(async () => {
   hub = await testHub({ dataDir, clock: () => now });
-  hub.createUser({ username: 'sup', password: PASSWORD, displayName: '领导', role: 'supervisor' });
+  await hub.createUser({ username: 'sup', password: PASSWORD, displayName: '领导', role: 'supervisor' });
   const xz = pointIn(hub, XINZHUANG);
   const qb = pointIn(hub, QIBAO);
   // In time through the whole loop.

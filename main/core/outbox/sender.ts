@@ -124,6 +124,11 @@ export class OutboxSender {
     if (parsed.success && parsed.data.commandId === cmd.commandId) {
       result = parsed.data;
       this.unreadable = 0;
+      // The hub's store did not take it (nothing happened there): it stays queued, to go again.
+      if (!result.ok && result.error.code === 'unavailable') {
+        this.store.noteError(cmd.commandId, result.error.message);
+        return 'retry';
+      }
     } else {
       // A hub we cannot understand. Trying again is safe; but a command that never gets a
       // readable answer must not hold every later one back forever, so after a few tries it is

@@ -21,7 +21,7 @@ import { rng, sleep, waitFor } from '../random';
 const PASSWORD = randomBytes(12).toString('base64url');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repro-outbox-'));
 const hub = await startHub({ dataDir: path.join(root, 'hub'), port: 0, log: () => undefined });
-hub.createUser({ username: 'duty', password: PASSWORD, displayName: 'duty', role: 'officer', subdistricts: [], departmentCode: null });
+await hub.createUser({ username: 'duty', password: PASSWORD, displayName: 'duty', role: 'officer', subdistricts: [], departmentCode: null });
 const proxy = new FaultProxy(hub.port);
 await proxy.start();
 const logs: string[] = [];

@@ -23,7 +23,7 @@ import { rng, waitFor, withTimeout } from '../random';
 const PASSWORD = randomBytes(12).toString('base64url');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repro-replica-'));
 const hub = await startHub({ dataDir: path.join(root, 'hub'), port: 0, log: () => undefined });
-hub.createUser({ username: 'duty', password: PASSWORD, displayName: 'duty', role: 'officer', subdistricts: [], departmentCode: null });
+await hub.createUser({ username: 'duty', password: PASSWORD, displayName: 'duty', role: 'officer', subdistricts: [], departmentCode: null });
 const core = await CoreClient.spawn({ dataDir: path.join(root, 'core'), hubUrl: hub.url, username: 'duty', password: PASSWORD, ackTimeoutMs: 1500 });
 let lock: Database.Database | null = null;
 try {
@@ -33,7 +33,7 @@ try {
   lock = new Database(replicaFile(path.join(root, 'core'), 'duty'));
   lock.exec('BEGIN EXCLUSIVE');
   // …while the hub broadcasts an event (someone else reports a case).
-  const r = hub.core.apply({ userId: 'system', role: 'admin', subdistricts: [] }, { commandId: randomUUID(), type: 'case.report', payload: reportPayload(rng(2)), expectedVersion: null });
+  const r = hub.core.applyNow({ userId: 'system', role: 'admin', subdistricts: [] }, { commandId: randomUUID(), type: 'case.report', payload: reportPayload(rng(2)), expectedVersion: null });
   console.log('hub applied', r.ok);
   const exit = await withTimeout(core.exit(), 15_000, 'core exit').catch(() => null);
   console.log(JSON.stringify({ coreAlive: core.alive, exit }));

@@ -48,7 +48,7 @@ export async function connect(hub: { url: string }, user: Omit<NewUser, 'passwor
 
 /** Creates the user on the hub and connects as them. */
 export async function userClient(hub: RunningHub, u: Omit<NewUser, 'password'>): Promise<Client> {
-  hub.createUser({ ...u, password: PASSWORD });
+  await hub.createUser({ ...u, password: PASSWORD });
   return connect(hub, u);
 }
 

@@ -1,0 +1,130 @@
+/** The shared log on PostgreSQL: commit windows on the sequencer row, reads, compaction. */
+import type { PoolClient } from 'pg';
+import type { Pg } from './pg';
+import type { AnswerRow, AuditRow, CommitWindow, EventRow, SharedLog } from '../interface';
+
+const EVENT_COLUMNS = 'seq, at, type, entity, id, subdistrict, owners, data';
+
+/** PostgreSQL's NOTIFY channel: a wake-up for the other nodes' tails (the table is the truth). */
+export const COMMIT_CHANNEL = 'linkage_log';
+
+async function release(client: PoolClient, e?: unknown): Promise<void> {
+  // A client whose connection failed must not go back to the pool.
+  client.release(e instanceof Error ? e : undefined);
+}
+
+/** Columns of rows as arrays, for one INSERT … SELECT FROM unnest(…) per table. */
+function columns<T extends object>(rows: readonly T[], keys: readonly (keyof T)[]): unknown[][] {
+  return keys.map((k) => rows.map((r) => r[k]));
+}
+
+export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) => () => void): SharedLog {
+  return {
+    logId,
+
+    async openCommit(afterSeq, commandIds) {
+      const client = await pool.connect();
+      let open = false;
+      try {
+        await client.query('BEGIN');
+        open = true;
+        const seq = await client.query<{ head_seq: number; audit_n: number; audit_hash: string }>('SELECT head_seq, audit_n, audit_hash FROM sequencer WHERE id = 1 FOR UPDATE');
+        const { head_seq: head, audit_n, audit_hash } = seq.rows[0]!;
+        const missed = head > afterSeq ? (await client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq`, [afterSeq])).rows : [];
+        const answers = new Map<string, string>();
+        if (commandIds.length) {
+          const r = await client.query<{ command_id: string; result: string }>('SELECT command_id, result FROM commands WHERE command_id = ANY($1::text[])', [commandIds]);
+          for (const a of r.rows) answers.set(a.command_id, a.result);
+        }
+        let done = false;
+        const window: CommitWindow = {
+          head, audit: { n: audit_n, hash: audit_hash }, missed, answers,
+          async commit(rows: { events: EventRow[]; audit: AuditRow[]; answers: AnswerRow[] }) {
+            if (done) throw new Error('commit window already closed');
+            done = true;
+            try {
+              if (rows.events.length) {
+                await client.query(`INSERT INTO events (${EVENT_COLUMNS}) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
+                  columns(rows.events, ['seq', 'at', 'type', 'entity', 'id', 'subdistrict', 'owners', 'data']));
+              }
+              if (rows.audit.length) {
+                await client.query(`INSERT INTO audit (n, at, user_id, command_id, type, entity_id, before, after, prev_hash, hash)
+                  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
+                  columns(rows.audit, ['n', 'at', 'user_id', 'command_id', 'type', 'entity_id', 'before', 'after', 'prev_hash', 'hash']));
+              }
+              if (rows.answers.length) {
+                await client.query(`INSERT INTO commands (command_id, user_id, type, at, result) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])`,
+                  columns(rows.answers, ['command_id', 'user_id', 'type', 'at', 'result']));
+              }
+              const lastEvent = rows.events[rows.events.length - 1];
+              const lastLink = rows.audit[rows.audit.length - 1];
+              if (lastEvent && lastEvent.seq !== head + rows.events.length) throw new Error(`events ${head + 1}… do not follow the head ${head}`);
+              await client.query('UPDATE sequencer SET head_seq = $1, audit_n = $2, audit_hash = $3 WHERE id = 1',
+                [lastEvent?.seq ?? head, lastLink?.n ?? audit_n, lastLink?.hash ?? audit_hash]);
+              if (lastEvent) await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(lastEvent.seq)]);
+              await client.query('COMMIT');
+              await release(client);
+            } catch (e) {
+              await client.query('ROLLBACK').catch(() => undefined);
+              await release(client, e);
+              throw e;
+            }
+          },
+          async abort() {
+            if (done) return;
+            done = true;
+            try {
+              await client.query('ROLLBACK');
+              await release(client);
+            } catch (e) {
+              await release(client, e);
+            }
+          },
+        };
+        return window;
+      } catch (e) {
+        if (open) await client.query('ROLLBACK').catch(() => undefined);
+        await release(client, e);
+        throw e;
+      }
+    },
+
+    async eventsAfter(afterSeq, limit) {
+      return (await pool.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`, [afterSeq, limit])).rows;
+    },
+
+    async head() {
+      const r = await pool.query<{ head_seq: number; compacted_through: number }>('SELECT head_seq, compacted_through FROM sequencer WHERE id = 1');
+      return { head: r.rows[0]!.head_seq, compactedThrough: r.rows[0]!.compacted_through };
+    },
+
+    async answered(ids) {
+      if (ids.length === 0) return new Set();
+      const r = await pool.query<{ command_id: string }>('SELECT command_id FROM commands WHERE command_id = ANY($1::text[])', [ids]);
+      return new Set(r.rows.map((a) => a.command_id));
+    },
+
+    onCommit: listen,
+
+    async compact(before) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ m: number | null }>('SELECT MAX(seq) AS m FROM events WHERE at < $1 AND seq < (SELECT head_seq FROM sequencer WHERE id = 1)', [before]);
+        const m = rows[0]?.m ?? null;
+        let n = 0;
+        if (m) {
+          n = (await client.query('DELETE FROM events WHERE seq <= $1', [m])).rowCount ?? 0;
+          await client.query('UPDATE sequencer SET compacted_through = GREATEST(compacted_through, $1) WHERE id = 1', [m]);
+        }
+        await client.query('COMMIT');
+        await release(client);
+        return n;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        await release(client, e);
+        throw e;
+      }
+    },
+  };
+}
