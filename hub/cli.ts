@@ -23,6 +23,10 @@ async function main(): Promise<void> {
     sessionTtlMs: c.sessionTtlHours * 3600_000, maxFailedLogins: c.maxFailedLogins, lockoutMs: c.lockoutMinutes * 60_000, keepDays: c.keepDays,
     simulator: c.simulator ? { speed: c.simulatorSpeed, seed: c.simulatorSeed, scenario: c.simulatorScenario } : null,
     history: c.historyDays > 0 ? { days: c.historyDays, seed: c.simulatorSeed, onProgress: progress.onProgress } : null,
+    store: c.store, node: c.node,
+  }).catch((e: unknown) => {
+    console.error(`cannot start the hub: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
   });
   progress.done();
   const stop = () => void hub.close().then(() => process.exit(0));

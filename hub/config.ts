@@ -21,7 +21,11 @@ export const HubConfigSchema = z.strictObject({
   simulatorScenario: z.enum(['day', 'typhoon']).default('day'),
   /** Days of the simulator's recent past generated into a new store (0: none). */
   historyDays: z.coerce.number().int().min(0).max(90).default(0),
-});
+  /** The shared store of a cluster: a PostgreSQL address; absent = the embedded SQLite store in dataDir. */
+  store: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres://user:password@host:port/database address').nullable().default(null),
+  /** This node's name (logs, health, the officers' connection line). */
+  node: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'letters, digits, . _ - (1–32)').default('hub'),
+}).refine((c) => !(c.store && c.simulator), { message: 'the simulator runs only on the embedded store: drop --simulator or --store', path: ['simulator'] });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 
 const ENV: Record<string, keyof HubConfig> = {
@@ -31,7 +35,7 @@ const ENV: Record<string, keyof HubConfig> = {
   LINKAGE_HUB_LOCKOUT_MINUTES: 'lockoutMinutes', LINKAGE_HUB_KEEP_DAYS: 'keepDays',
   LINKAGE_HUB_SIMULATOR: 'simulator', LINKAGE_HUB_SIMULATOR_SPEED: 'simulatorSpeed',
   LINKAGE_HUB_SIMULATOR_SEED: 'simulatorSeed', LINKAGE_HUB_SIMULATOR_SCENARIO: 'simulatorScenario',
-  LINKAGE_HUB_HISTORY_DAYS: 'historyDays',
+  LINKAGE_HUB_HISTORY_DAYS: 'historyDays', LINKAGE_STORE: 'store', LINKAGE_HUB_NODE: 'node',
 };
 
 function bool(v: string): boolean | string {
@@ -96,4 +100,7 @@ export const HUB_HELP = `npm run hub -- [options]
   --simulator-seed <n>        simulator seed (1)
   --simulator-scenario <s>    day | typhoon (day)
   --history-days <n>          a new store starts with this many days of simulated past, 0–90 (0)
+  --store <postgres://…>      run as a node of a cluster on this PostgreSQL (also LINKAGE_STORE);
+                              --data-dir then keeps only this node's view (see deploy/README.md)
+  --node <name>               this node's name, shown to officers and in /api/health (hub)
 Every option also reads from LINKAGE_HUB_<NAME> (e.g. LINKAGE_HUB_PORT).`;

@@ -3,7 +3,7 @@
  * command path. The socket server, the source endpoints, the deadline timer and the simulator
  * all change state through `apply` or `system`, and all hear about it through `onEvents`.
  *
- * Two stores (ARCHITECTURE §7.1). Embedded: `db` is the truth, and a command runs in its
+ * Two stores (ARCHITECTURE §2.4). Embedded: `db` is the truth, and a command runs in its
  * transaction from start to commit without leaving the event loop (`applyNow`). Shared: `db` is
  * this node's view of a PostgreSQL log; a command runs as a trial in the view, holding the
  * log's sequencer, and what it wrote is committed to PostgreSQL and then applied to the view
@@ -264,6 +264,22 @@ export class HubCore {
     })();
     this.log.advanceTo(fresh[fresh.length - 1]!.seq);
     this.publish(events);
+  }
+
+  /**
+   * A view that starts behind the shared log's compaction horizon: every entity's state as of
+   * `head`, in place of the events it can no longer read. Its own log then begins after `head`
+   * (a client from before it gets a snapshot, as on a compacted embedded store).
+   */
+  loadSnapshot(head: number, rows: ReadonlyArray<{ entity: string; state: string }>): void {
+    if (head <= this.log.headSeq) return;
+    this.db.transaction(() => {
+      for (const r of rows) saveState(this.db, r.entity as EntityKind, JSON.parse(r.state));
+      const meta = prepared(this.db, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+      meta.run('compacted_through', String(head));
+      meta.run('head_seq', String(head));
+    })();
+    this.log.advanceTo(head);
   }
 
   /** Closes at once on the embedded store; a cluster node first stops its tail and lease. */

@@ -1,5 +1,5 @@
 /**
- * A hub node of a cluster (ARCHITECTURE §7.1): its write path on the shared log and the tail
+ * A hub node of a cluster (ARCHITECTURE §2.4): its write path on the shared log and the tail
  * that brings other nodes' commits into its view.
  *
  * One write at a time per node (`exclusive`); across nodes the shared log's sequencer orders

@@ -40,6 +40,12 @@ export async function openView(dataDir: string, shared: SharedStore, rules: Rule
   const core = new HubCore(file, rules, auth, clock, shared, node);
   prepared(core.db, `INSERT INTO meta (key, value) VALUES ('log_id', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(shared.log.logId);
   const started = performance.now();
+  const { compactedThrough } = await shared.log.head();
+  if (core.log.headSeq < compactedThrough) {
+    const snapshot = await shared.log.entities();
+    core.loadSnapshot(snapshot.head, snapshot.rows);
+    log(`view started from the store's entities at seq ${snapshot.head} (the log before ${compactedThrough + 1} is compacted)`);
+  }
   const applied = await core.cluster!.catchUp();
   if (applied) log(`view caught up: ${applied} events in ${((performance.now() - started) / 1000).toFixed(1)} s (seq ${core.log.headSeq})`);
   core.cluster!.startTail(TAIL_POLL_MS, log);

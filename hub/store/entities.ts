@@ -1,6 +1,6 @@
 /**
  * The entity rows of the store: one save per kind, used by the command handlers, the seed and a
- * cluster node's view when it applies events other nodes committed (ARCHITECTURE §7.1). A row is
+ * cluster node's view when it applies events other nodes committed (ARCHITECTURE §2.4). A row is
  * its entity's state as JSON plus the columns the hub filters on, all derived from the state.
  */
 import type { Db } from './db';

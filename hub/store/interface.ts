@@ -1,5 +1,5 @@
 /**
- * The hub's store contract, by aggregate (ARCHITECTURE §7.1). Two implementations:
+ * The hub's store contract, by aggregate (ARCHITECTURE §2.4). Two implementations:
  *
  *  - embedded (`hub/store/sqlite/`): one SQLite file is the truth and the node's view at once;
  *    the command path runs synchronously in its transactions, as it always has.
@@ -83,6 +83,8 @@ export interface SharedLog {
   /** Committed events after `afterSeq`, in order, at most `limit`. */
   eventsAfter(afterSeq: number, limit: number): Promise<EventRow[]>;
   head(): Promise<{ head: number; compactedThrough: number }>;
+  /** Every entity's current state and the head it is current at (a view that starts after compaction). */
+  entities(): Promise<{ head: number; rows: Array<{ entity: string; state: string }> }>;
   /** Command ids among `ids` that already have an answer. */
   answered(ids: readonly string[]): Promise<Set<string>>;
   /** Calls `fn` when another commit may have landed (a wake-up: the table is the truth). */

@@ -47,6 +47,14 @@ export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) =>
                 await client.query(`INSERT INTO events (${EVENT_COLUMNS}) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
                   columns(rows.events, ['seq', 'at', 'type', 'entity', 'id', 'subdistrict', 'owners', 'data']));
               }
+              if (rows.events.length) {
+                // One row per entity: the state of its last event in this commit.
+                const last = new Map<string, EventRow>();
+                for (const e of rows.events) last.set(`${e.entity}\u0000${e.id}`, e);
+                const states = [...last.values()].map((e) => ({ ...e, state: JSON.stringify((JSON.parse(e.data) as { state: unknown }).state) }));
+                await client.query(`INSERT INTO entities (entity, id, seq, state) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
+                  ON CONFLICT (entity, id) DO UPDATE SET seq = excluded.seq, state = excluded.state`, columns(states, ['entity', 'id', 'seq', 'state']));
+              }
               if (rows.audit.length) {
                 await client.query(`INSERT INTO audit (n, at, user_id, command_id, type, entity_id, before, after, prev_hash, hash)
                   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
@@ -102,6 +110,23 @@ export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) =>
       if (ids.length === 0) return new Set();
       const r = await pool.query<{ command_id: string }>('SELECT command_id FROM commands WHERE command_id = ANY($1::text[])', [ids]);
       return new Set(r.rows.map((a) => a.command_id));
+    },
+
+    async entities() {
+      // One snapshot: the head and the states as of that head.
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const head = (await client.query<{ head_seq: number }>('SELECT head_seq FROM sequencer WHERE id = 1')).rows[0]!.head_seq;
+        const rows = (await client.query<{ entity: string; state: string }>('SELECT entity, state FROM entities ORDER BY entity, id')).rows;
+        await client.query('COMMIT');
+        await release(client);
+        return { head, rows };
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        await release(client, e);
+        throw e;
+      }
     },
 
     onCommit: listen,

@@ -48,6 +48,21 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE TABLE source_keys (source text PRIMARY KEY, key_hash text NOT NULL, created_at bigint NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: '0002-entities',
+    // Each entity's state as of its last event, written in the same commit: a node that joins
+    // after the log was compacted starts its view from here instead of from seq 1 (and a DBA
+    // can read the district's current state with SQL).
+    sql: `
+      CREATE TABLE entities (
+        entity text NOT NULL, id text NOT NULL, seq bigint NOT NULL, state text NOT NULL,
+        PRIMARY KEY (entity, id)
+      );
+      INSERT INTO entities (entity, id, seq, state)
+        SELECT DISTINCT ON (entity, id) entity, id, seq, (data::jsonb -> 'state')::text FROM events ORDER BY entity, id, seq DESC;
+    `,
+  },
 ];
 
 const MIGRATE_LOCK = 'linkage-hub-migrate';

@@ -1,5 +1,5 @@
 /**
- * The shared store on PostgreSQL (ARCHITECTURE §7.1), with node-postgres (`pg`): a pool for
+ * The shared store on PostgreSQL (ARCHITECTURE §2.4), with node-postgres (`pg`): a pool for
  * commits and reads, one connection that LISTENs for other nodes' commits, and one per lease
  * (a session advisory lock lives as long as its connection).
  */

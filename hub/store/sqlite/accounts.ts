@@ -1,4 +1,4 @@
-/** Users, sessions and source keys in the embedded store's SQLite file (ARCHITECTURE §7.1). */
+/** Users, sessions and source keys in the embedded store's SQLite file (ARCHITECTURE §2.4). */
 import type { Db } from '../db';
 import { prepared } from '../db';
 import { DuplicateUser, type AccountStore, type SourceKeyStore, type UserRecord } from '../interface';
