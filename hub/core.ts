@@ -111,7 +111,14 @@ export class HubCore {
   /** Which of these command ids already have an answer. */
   async answered(ids: readonly string[]): Promise<Set<string>> {
     if (this.shared) return this.shared.log.answered(ids);
-    return new Set(ids.filter((id) => prepared(this.db, 'SELECT 1 FROM commands WHERE command_id = ?').get(id) !== undefined));
+    return this.answeredNow(ids);
+  }
+
+  /** `answered` on the embedded store, without yielding. */
+  answeredNow(ids: readonly string[]): Set<string> {
+    this.embeddedOnly('answeredNow');
+    const one = prepared(this.db, 'SELECT 1 FROM commands WHERE command_id = ?');
+    return new Set(ids.filter((id) => one.get(id) !== undefined));
   }
 
   // ── The embedded store's synchronous path (and a cluster trial's) ───────────────────────

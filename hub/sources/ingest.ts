@@ -79,22 +79,32 @@ const SLICE = 25;
 /** A command of the slice and what to record once its answer is known. */
 interface Pending { command: { commandId: string; type: string; payload: unknown; expectedVersion: null }; settle: (r: CommandResult) => void }
 
+/** A report waiting for its slice's flush, where whether it is a repeat is known for all at once. */
+interface ReportStep { report: { commandId: string; payload: ReportPayloadOut; line: number; ref: string; externalRef: string; draft: ReportDraft } }
+type Step = Pending | ReportStep | (() => void);
+type ReportPayloadOut = ReturnType<typeof reportPayload>;
+
 export async function ingest(core: HubCore, source: Source, records: Iterable<{ line: number; draft: () => Draft }>, out: IngestResult): Promise<IngestResult> {
   const actor = sourceActor(source);
   // Results are recorded in record order: immediate ones wait behind the slice's commands.
-  let steps: Array<Pending | (() => void)> = [];
+  let steps: Step[] = [];
+  // On the embedded store nothing here waits for I/O, so a single record is applied before
+  // ingest first yields (the simulator's sequence must not depend on the event loop).
   const flush = async () => {
-    const pending = steps.filter((s): s is Pending => typeof s !== 'function');
-    const results = await core.applyBatch(pending.map((p) => ({ actor, raw: p.command })));
+    const ids = steps.flatMap((s) => ('report' in s ? [s.report.commandId] : []));
+    const known = ids.length === 0 ? new Set<string>() : core.shared ? await core.answered(ids) : core.answeredNow(ids);
+    const inSlice = new Set<string>();
+    const ready = steps.map((s) => ('report' in s ? reportStep(core, s.report, known, inSlice, out) : s));
+    const pending = ready.filter((s): s is Pending => typeof s !== 'function');
+    const items = pending.map((p) => ({ actor, raw: p.command }));
+    const results = core.shared ? await core.applyBatch(items) : core.applyBatchNow(items);
     let k = 0;
-    for (const s of steps) if (typeof s === 'function') s(); else s.settle(results[k++]!);
+    for (const s of ready) if (typeof s === 'function') s(); else s.settle(results[k++]!);
     steps = [];
   };
-  const inSlice = new Set<string>();
   for (const { line, draft } of records) {
     if (steps.length === SLICE) {
       await flush();
-      inSlice.clear();
       await new Promise<void>((r) => setImmediate(r));
     }
     let d: Draft;
@@ -126,29 +136,35 @@ export async function ingest(core: HubCore, source: Source, records: Iterable<{ 
         });
         break;
       }
-      case 'report':
-        steps.push(await report(core, source, line, d.ref, d.report, out, inSlice));
+      case 'report': {
+        const externalRef = externalRefOf(source, d.ref);
+        const payload = reportPayload(source, externalRef, d.report);
+        steps.push({ report: { commandId: sourceCommandId(source, externalRef, payload), payload, line, ref: d.ref, externalRef, draft: d.report } });
         break;
+      }
     }
   }
   await flush();
   return out;
 }
 
-/**
- * `inSlice`: command ids already in this slice, uncommitted — the same record twice in one
- * request is a duplicate the second time, as it would be in the next request.
- */
-async function report(core: HubCore, source: Source, line: number, ref: string, r: ReportDraft, out: IngestResult, inSlice: Set<string>): Promise<Pending | (() => void)> {
-  const externalRef = externalRefOf(source, ref);
-  // Fixed key order: the command id hashes this object.
-  const payload = {
+/** Fixed key order: the command id hashes this object. */
+function reportPayload(source: Source, externalRef: string, r: ReportDraft) {
+  return {
     source, externalRef, categoryCode: r.categoryCode, urgency: r.urgency, point: r.point, address: r.address,
     reporter: r.reporter, description: r.description, attachments: r.attachments,
     ...(r.reportedAt !== undefined ? { reportedAt: r.reportedAt } : {}),
   };
-  const commandId = sourceCommandId(source, externalRef, payload);
-  const repeat = inSlice.has(commandId) || (await core.answered([commandId])).has(commandId);
+}
+
+/**
+ * `known`: command ids the store has answered; `inSlice`: ids already in this slice, uncommitted
+ * — the same record twice in one request is a duplicate the second time, as it would be in the
+ * next request.
+ */
+function reportStep(core: HubCore, s: ReportStep['report'], known: ReadonlySet<string>, inSlice: Set<string>, out: IngestResult): Pending | (() => void) {
+  const { commandId, payload, line, ref, externalRef, draft: r } = s;
+  const repeat = inSlice.has(commandId) || known.has(commandId);
   if (!repeat) {
     // Refusals the hub keeps are repeated forever under their commandId; a category or point
     // the district's data does not know yet is checked here first, so it is not kept.
