@@ -136,7 +136,8 @@ export function attachSockets(io: Server, hub: HubCore, log: (msg: string) => vo
   io.on('connection', (s) => {
     const socket = s as unknown as HubSocket;
     const d = socket.data;
-    handler(s, SOCKET.whoami, z.unknown(), () => ({ ok: true, user: d.user, headSeq: hub.log.headSeq, logId: hub.logId, node: hub.cluster?.name ?? 'hub' }));
+    // `node` only on a cluster: a single hub has no nodes to tell apart on the officer's screen.
+    handler(s, SOCKET.whoami, z.unknown(), () => ({ ok: true, user: d.user, headSeq: hub.log.headSeq, logId: hub.logId, ...(hub.cluster ? { node: hub.cluster.name } : {}) }));
 
     // An event the hub does not know: answered when it asks for an answer, and logged — at most
     // once a minute per connection with the count, so a flood cannot flood the log too.

@@ -22,6 +22,7 @@ import { OutboxSender, type SenderHooks } from './outbox/sender';
 import { OutboxStore } from './outbox/store';
 import { ReplicaHistory } from './replica/history';
 import { META_TRACKS_BACKFILL, Replica } from './replica/replica';
+import { hubList } from './sync/hubs';
 import { SyncClient } from './sync/client';
 
 /** Points where fault tests stop the process; unset in the product. */
@@ -46,7 +47,6 @@ export interface CoreInternals {
  */
 export const PEOPLE_REFRESH_MS = 10 * 60_000;
 
-const META_HUB = 'hubUrl';
 /** A new workstation's replay starts with this much of the hub's kept unit tracks (issue 15). */
 export const TRACKS_BACKFILL_MS = 24 * 3600_000;
 /** Replay samples kept in memory while the disk refuses them (a wall of 10,000 units: ~1 min). */
@@ -94,7 +94,7 @@ export class Core implements CoreApi {
     for (const p of replica.positions()) this.positions.set(p.id, p);
     this.tracks = new ReplicaHistory(replica.db);
     this.sync = new SyncClient(replica, {
-      hubUrl: options.hubUrl, username: options.username, password: options.password, token: options.token,
+      hubs: hubList(options.hubUrl), username: options.username, password: options.password, token: options.token,
       ackTimeoutMs: options.ackTimeoutMs, catchupLimit: options.catchupLimit, reconnect: internals.reconnect, log: internals.log,
     }, {
       onChanges: (c) => {
@@ -147,14 +147,6 @@ export class Core implements CoreApi {
       replica.close();
       throw e;
     }
-    // Another hub has another log: our lastSeq means nothing there. (The outbox stays: those
-    // are the officer's actions, whichever hub takes them.)
-    const hub = replica.getMeta(META_HUB);
-    if (hub !== null && hub !== options.hubUrl) {
-      replica.wipe();
-      replica.replacePeople([]);
-    }
-    replica.setMeta(META_HUB, options.hubUrl);
     return new Core(options, dir, replica, outbox, internals);
   }
 

@@ -2,6 +2,7 @@
  * The core's shapes, as zod schemas: what crosses the process host and the bridge is checked at
  * each boundary. Those the windows see come from the bridge contract; the rest are the core's.
  */
+import { HubAddressesSchema } from './sync/hubs';
 import { z } from 'zod';
 import { COMMAND_TYPES, type CommandType } from '../../shared/protocol';
 import {
@@ -47,7 +48,8 @@ export const CoreOptionsSchema = z
   .object({
     /** Folder of this workstation's files; each user gets a folder of their own inside. */
     dataDir: z.string().min(1),
-    hubUrl: z.url(),
+    /** One hub, or the nodes of a cluster as a comma-separated list (sync/hubs.ts). */
+    hubUrl: HubAddressesSchema,
     username: z.string().min(1).max(64),
     password: z.string().min(1).max(200).optional(),
     /** A session token from a login done elsewhere (the login window). */

@@ -175,6 +175,8 @@ const en: MessageTree = {
     pending: '{{count}} pending',
     seq: 'seq {{seq}}',
     reason: 'Reason: {{reason}}',
+    node: 'node {{node}}',
+    nodeTitle: 'The hub node serving this workstation; when it fails the next one takes over',
   },
   pdf: {
     saving: 'Making the PDF…',

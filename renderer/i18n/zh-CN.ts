@@ -173,6 +173,8 @@ const zhCN = {
     pending: '待发送 {{count}} 条',
     seq: '序号 {{seq}}',
     reason: '原因：{{reason}}',
+    node: '节点 {{node}}',
+    nodeTitle: '为本席位服务的中心节点；节点故障时自动切换到下一个',
   },
   pdf: {
     saving: '正在生成 PDF…',

@@ -64,6 +64,9 @@ export const ConnectionStateSchema = z.object({
   user: UserSchema.nullable(),
   /** Why the link is not online, with a code the UI translates ('unreachable', 'unauthenticated', …). */
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** The hub address in use (one of a cluster's), and the node's name once it said it. */
+  hub: z.string().nullable(),
+  node: z.string().nullable(),
 });
 export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 

@@ -24,7 +24,7 @@ function snapshot(cases: Case[]): Snapshot {
   return {
     user: { id: 'u1', username: 'officer', displayName: '值班员', role: 'officer', subdistricts: [], departmentCode: null },
     cases, units: [], cameras: [], positions: [], pending: [], answers: [],
-    connection: { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: null, error: null },
+    connection: { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: null, error: null, hub: null, node: null },
     settings: { language: 'zh-CN', theme: 'dark', soundMuted: false, presets: [], layout: {} },
   };
 }

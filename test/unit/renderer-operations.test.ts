@@ -41,7 +41,7 @@ function aCase(id: string, point: [number, number]): Case {
   };
 }
 
-const connection: ConnectionState = { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: null, error: null };
+const connection: ConnectionState = { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: null, error: null, hub: null, node: null };
 const coordUser: User = { id: coordinator, username: 'coordinator', displayName: '区指挥长', role: 'coordinator', subdistricts: [], departmentCode: null };
 
 function snapshot(over: Partial<Snapshot> = {}): Snapshot {

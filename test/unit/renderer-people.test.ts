@@ -14,7 +14,7 @@ const me: User = { id: 'u-me', username: 'officer', displayName: '区中心值�
 const liaison: Person = { id: 'u-ae617d0f-1111-4222-8333-444455556666', displayName: '绿化联络员', role: 'liaison', departmentCode: 'greening' };
 const enforcer: Person = { id: 'u-enf', displayName: '区城管执法局联络员', role: 'liaison', departmentCode: 'enforcement' };
 const coordinator: Person = { id: 'u-coord', displayName: '区指挥长', role: 'coordinator', departmentCode: null };
-const connection: ConnectionState = { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: me, error: null };
+const connection: ConnectionState = { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: me, error: null, hub: null, node: null };
 const bridge = {} as LinkageBridge;
 
 function snapshot(over: Partial<Snapshot> = {}): Snapshot {

@@ -44,7 +44,7 @@ function storeWith(cases: Case[], now = T0) {
   const store = makeStore(bridge);
   const snap: Snapshot = {
     user: officer, cases, units: [], cameras: [], positions: [], pending: [], answers: [],
-    connection: { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: null, error: null },
+    connection: { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 1, headSeq: 1, caughtUp: null, pending: 0, user: null, error: null, hub: null, node: null },
     settings: { language: 'zh-CN', theme: 'dark', soundMuted: false, presets: [], layout: {} },
   };
   store.dispatch(snapshotLoaded(snap));

@@ -27,7 +27,7 @@ function aUnit(id: string, version = 1): Unit {
   return { id, version, name: id, kind: 'patrol', departmentCode: 'enforcement', subdistrictCode: '310112101', status: 'available', home: [121.38, 31.11], caseId: null, updatedAt: T0 };
 }
 
-const connection: ConnectionState = { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 10, headSeq: 10, caughtUp: null, pending: 0, user: null, error: null };
+const connection: ConnectionState = { state: 'online', since: T0, lastOnlineAt: T0, lastSeq: 10, headSeq: 10, caughtUp: null, pending: 0, user: null, error: null, hub: null, node: null };
 
 function snapshot(over: Partial<Snapshot> = {}): Snapshot {
   return {

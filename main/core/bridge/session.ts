@@ -12,9 +12,14 @@ import { LoginRequest, type User } from '../../../shared/protocol';
 import { DomainError, toErrorInfo } from '../../../shared/domain/errors';
 import type { CoreApi } from '../api';
 import type { CoreOptionsInput } from '../model';
+import { hubList, loginAny } from '../sync/hubs';
+import { LinkError } from '../sync/login';
 import { asciiJson } from '../wire';
 import { loadDistrict } from './district';
 import { SettingsStore } from './settings';
+
+/** How long the login window waits for a hub's answer before trying the next (or giving up). */
+const LOGIN_TIMEOUT_MS = 10_000;
 
 export const CredentialsFileSchema = z.object({
   accounts: z.array(z.object({ username: z.string(), password: z.string(), role: z.string(), displayName: z.string() })),
@@ -126,7 +131,7 @@ export class Session {
     if (!this.core) {
       return {
         user: null, cases: [], units: [], cameras: [], positions: [], pending: [], answers: [], settings,
-        connection: { state: 'offline', since: Date.now(), lastOnlineAt: null, lastSeq: 0, headSeq: null, caughtUp: null, pending: 0, user: null, error: { code: 'unauthenticated', message: 'not signed in' } },
+        connection: { state: 'offline', since: Date.now(), lastOnlineAt: null, lastSeq: 0, headSeq: null, caughtUp: null, pending: 0, user: null, error: { code: 'unauthenticated', message: 'not signed in' }, hub: null, node: null },
       };
     }
     const [snap, answers] = await Promise.all([this.core.snapshot(), this.core.answers(50)]);
@@ -162,13 +167,11 @@ export class Session {
     const body = LoginRequest.safeParse({ username, password });
     if (!body.success) return { ok: false, message: 'username and password are required' };
     try {
-      const res = await fetch(`${this.opts.hubUrl}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body.data) });
-      if (!res.ok) {
-        const err = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
-        return { ok: false, message: `${err.code ?? res.status}: ${err.message ?? 'login refused'}` };
-      }
+      // A cluster: the first node that answers (the core then keeps to the list by itself).
+      await loginAny(hubList(this.opts.hubUrl), 0, body.data.username, body.data.password, LOGIN_TIMEOUT_MS);
     } catch (e) {
-      return { ok: false, message: `hub unreachable: ${(e as Error).message}` };
+      const err = e instanceof LinkError ? e : new LinkError('unreachable', String(e));
+      return { ok: false, message: err.code === 'unreachable' ? err.message : `${err.code}: ${err.message}` };
     }
     return this.signIn(username, password);
   }

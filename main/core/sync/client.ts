@@ -17,7 +17,8 @@ import { Backoff, cancellableDelay } from '../backoff';
 import type { ConnectionState } from '../model';
 import type { CommandTransport } from '../outbox/sender';
 import type { Replica, ReplicaChanges } from '../replica/replica';
-import { LinkError, login } from './login';
+import { loginAny } from './hubs';
+import { LinkError } from './login';
 
 export type LinkState = Omit<ConnectionState, 'pending'>;
 
@@ -33,7 +34,8 @@ export interface SyncCallbacks {
 }
 
 export interface SyncOptions {
-  hubUrl: string;
+  /** The hub, or the nodes of a cluster in the order to try them (sync/hubs.ts). */
+  hubs: readonly string[];
   username: string;
   password?: string | undefined;
   token?: string | undefined;
@@ -46,8 +48,10 @@ export interface SyncOptions {
 
 const META_SCOPE = 'scope';
 const META_USER = 'user';
+/** The log the replica was filled from: another log (a restored or replaced hub) starts it over. */
+const META_LOG = 'log_id';
 
-const WhoamiResponse = z.object({ ok: z.literal(true), user: UserSchema });
+const WhoamiResponse = z.object({ ok: z.literal(true), user: UserSchema, logId: z.string().min(1).max(100).optional(), node: z.string().min(1).max(64).optional() });
 const SubscribeResponse = z.union([
   z.object({ ok: z.literal(true), headSeq: z.number().int().nonnegative() }),
   z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
@@ -66,6 +70,9 @@ export class SyncClient implements CommandTransport {
   private readonly loginBackoff = new Backoff();
   private readonly retryBackoff = new Backoff();
   private readonly waits = new Set<{ cancel(): void }>();
+  /** The hub of `opts.hubs` in use, and how many in a row failed to connect. */
+  private current = 0;
+  private failed = 0;
 
   constructor(private readonly replica: Replica, private readonly opts: SyncOptions, private readonly cb: SyncCallbacks) {
     this.token = opts.token ?? null;
@@ -73,7 +80,7 @@ export class SyncClient implements CommandTransport {
     const now = Date.now();
     this.link = {
       state: 'offline', since: now, lastOnlineAt: null, lastSeq: replica.lastSeq, headSeq: null, caughtUp: null,
-      user: user ? UserSchema.parse(JSON.parse(user)) : null, error: null,
+      user: user ? UserSchema.parse(JSON.parse(user)) : null, error: null, hub: opts.hubs[0] ?? null, node: null,
     };
   }
 
@@ -83,7 +90,11 @@ export class SyncClient implements CommandTransport {
 
   /** The hub's address and this session's token, for plain HTTP queries (statistics); null before a login. */
   get httpSession(): { hubUrl: string; token: string } | null {
-    return this.token ? { hubUrl: this.opts.hubUrl, token: this.token } : null;
+    return this.token ? { hubUrl: this.hubUrl, token: this.token } : null;
+  }
+
+  private get hubUrl(): string {
+    return this.opts.hubs[this.current]!;
   }
 
   /** Connected and past the hub's authentication: an emit goes out now. */
@@ -123,7 +134,7 @@ export class SyncClient implements CommandTransport {
     if (!(await this.ensureToken())) return;
     if (this.stopped) return;
     const r = this.opts.reconnect ?? { delayMs: 500, delayMaxMs: 10_000, randomization: 0.5 };
-    const s = io(this.opts.hubUrl, {
+    const s = io(this.hubUrl, {
       // A function, so a reconnect after a re-login carries the new token.
       auth: (send) => send({ token: this.token }),
       transports: ['websocket'],
@@ -143,8 +154,32 @@ export class SyncClient implements CommandTransport {
     s.io.on('reconnect_attempt', () => this.setLink({ state: 'connecting' }));
     s.on(SOCKET.events, (msg: unknown) => this.onEventsMessage(msg));
     s.on(SOCKET.positions, (msg: unknown) => this.onPositionsMessage(msg));
-    this.setLink({ state: 'connecting' });
+    this.setLink({ state: 'connecting', hub: this.hubUrl, node: null });
     s.connect();
+  }
+
+  /**
+   * The hub in use cannot be reached: a cluster's workstation moves to the next node at once,
+   * and waits (backoff) only after a whole round of the list failed. The new connection catches
+   * up from lastSeq and the outbox resends, as after any reconnect.
+   */
+  private nextHub(): void {
+    const s = this.socket;
+    this.socket = null;
+    this.epoch += 1;
+    if (s) {
+      s.removeAllListeners();
+      s.io.removeAllListeners();
+      s.disconnect();
+    }
+    this.failed += 1;
+    const from = this.hubUrl;
+    this.current = (this.current + 1) % this.opts.hubs.length;
+    this.opts.log?.(`sync: ${from} unreachable; trying ${this.hubUrl}`);
+    const wait = this.failed % this.opts.hubs.length === 0 ? this.retryBackoff.next() : 0;
+    void this.sleep(wait).then((ok) => {
+      if (ok && !this.socket) this.start();
+    });
   }
 
   /** A token to connect with: the given one, or a login (retried while the hub is unreachable). */
@@ -157,8 +192,9 @@ export class SyncClient implements CommandTransport {
       }
       this.setLink({ state: 'connecting' });
       try {
-        const session = await login(this.opts.hubUrl, this.opts.username, this.opts.password, this.opts.ackTimeoutMs);
+        const { session, index } = await loginAny(this.opts.hubs, this.current, this.opts.username, this.opts.password, this.opts.ackTimeoutMs);
         if (this.stopped) return false; // stopped while the hub was answering: the files are closed
+        this.current = index;
         this.token = session.token;
         this.loginBackoff.reset();
         this.adoptUser(session.user);
@@ -189,7 +225,9 @@ export class SyncClient implements CommandTransport {
     if (this.stopped) return;
     if (err.message !== 'unauthenticated') {
       this.setLink({ state: 'offline', error: { code: 'unreachable', message: err.message } });
-      return; // the manager retries by itself
+      // One hub: its manager retries by itself. A cluster: the next node.
+      if (this.opts.hubs.length > 1) this.nextHub();
+      return;
     }
     // The token expired or was revoked. socket.io does not retry a refusal: log in again, then connect.
     this.token = null;
@@ -215,6 +253,7 @@ export class SyncClient implements CommandTransport {
       await this.catchUp(epoch);
       await this.subscribe(epoch);
       this.retryBackoff.reset();
+      this.failed = 0;
       const now = Date.now();
       this.setLink({ state: 'online', caughtUp: null, error: null, lastOnlineAt: now });
     } catch (e) {
@@ -246,8 +285,29 @@ export class SyncClient implements CommandTransport {
    */
   private async whoami(epoch: number): Promise<void> {
     const r = WhoamiResponse.safeParse(await this.request(epoch, SOCKET.whoami, {}));
-    if (r.success) this.adoptUser(r.data.user);
-    else this.opts.log?.('sync: unreadable whoami answer; keeping the known user');
+    if (!r.success) {
+      this.opts.log?.('sync: unreadable whoami answer; keeping the known user');
+      return;
+    }
+    if (r.data.logId) this.adoptLog(r.data.logId);
+    this.adoptUser(r.data.user);
+    this.setLink({ node: r.data.node ?? null });
+  }
+
+  /**
+   * Another log (a restored or replaced hub, another district's): our lastSeq means nothing
+   * there, so the replica starts over. Nodes of one cluster share one log: moving between them
+   * keeps it. (The outbox stays: those are the officer's actions, whichever hub takes them.)
+   */
+  private adoptLog(logId: string): void {
+    const known = this.replica.getMeta(META_LOG);
+    if (known !== null && known !== logId) {
+      this.opts.log?.(`sync: the hub serves log ${logId}, the replica was filled from ${known}; refilling it`);
+      this.replica.wipe();
+      this.replica.replacePeople([]);
+      this.cb.onReset();
+    }
+    this.replica.setMeta(META_LOG, logId);
   }
 
   /**
@@ -427,5 +487,6 @@ export class SyncClient implements CommandTransport {
 function sameLink(a: LinkState, b: LinkState): boolean {
   return a.state === b.state && a.since === b.since && a.lastOnlineAt === b.lastOnlineAt && a.lastSeq === b.lastSeq
     && a.headSeq === b.headSeq && a.caughtUp?.n === b.caughtUp?.n && a.caughtUp?.m === b.caughtUp?.m
-    && a.user === b.user && a.error?.code === b.error?.code && a.error?.message === b.error?.message;
+    && a.user === b.user && a.error?.code === b.error?.code && a.error?.message === b.error?.message
+    && a.hub === b.hub && a.node === b.node;
 }

@@ -14,6 +14,8 @@ export function ConnectionBar() {
   const view = useAppSelector(selectLinkView);
   const pending = useAppSelector(selectPendingCount);
   const now = useAppSelector(selectNow);
+  // Which node of a cluster serves us: after a failover the officer sees it changed.
+  const node = useAppSelector((s) => s.connection.core?.node ?? null);
   const since = (ms: number) => ({ since: formatTime(ms, lang), ago: formatAgo(Math.max(0, now - ms), lang) });
 
   let text: string;
@@ -37,6 +39,7 @@ export function ConnectionBar() {
       <span className="dot" aria-hidden="true" />
       <span data-testid="connection-text">{text}</span>
       {view.kind === 'online' && <span className="muted">{t('connection.seq', { seq: view.lastSeq })}</span>}
+      {node && view.kind !== 'link_down' && <span className="muted" data-testid="connection-node" title={t('connection.nodeTitle')}>{t('connection.node', { node })}</span>}
       {progress !== null && (
         <progress data-testid="catchup-progress" max={1} value={progress} aria-label={text} />
       )}
