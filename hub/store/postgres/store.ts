@@ -58,13 +58,27 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     }
   };
 
+  // A client checked out of the pool (a commit window) has no listener of the pool's: when the
+  // server goes away mid-window it emits 'error', which without one of ours ends the process
+  // (found by the cluster fault run's PostgreSQL restart). Its query rejects anyway.
+  const guarded = new WeakSet<pg.PoolClient>();
+  const guard = (c: pg.PoolClient): pg.PoolClient => {
+    if (!guarded.has(c)) {
+      guarded.add(c);
+      c.on('error', (e) => {
+        available = false;
+        log(`store: ${e.message}`);
+      });
+    }
+    return c;
+  };
   // Every request reports whether the store answered (the pool's own errors above do too).
   const db: Pg = {
     query: (sql, args) => probe(pool.query(sql, args)),
-    connect: () => probe(pool.connect()),
+    connect: () => probe(pool.connect().then(guard)),
   };
 
-  const client = await pool.connect();
+  const client = guard(await pool.connect());
   let logId: string;
   try {
     await migratePostgres(client);
