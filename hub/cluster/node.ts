@@ -16,6 +16,8 @@ import type { CommandResult, HubEvent } from '../../shared/protocol';
 
 /** Events read per round when the view catches up (the first start of a node reads the whole log). */
 const TAIL_PAGE = 5000;
+/** Commands in one commit window at most (a window holds the sequencer: every node waits on it). */
+const GROUP_MAX = 500;
 
 export class ClusterNode {
   private chain: Promise<unknown> = Promise.resolve();
@@ -33,27 +35,61 @@ export class ClusterNode {
     return run;
   }
 
+  /**
+   * Group commit: batches that arrive while a commit is in flight wait together and go in the
+   * next window as one trial and one transaction (one fsync on PostgreSQL for all of them);
+   * each batch still gets its own answers, only after that commit.
+   */
   applyBatch(items: readonly CommandItem[]): Promise<CommandResult[]> {
-    const ids = items.map((i) => (i.raw as { commandId?: unknown })?.commandId).filter((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 64);
-    return this.exclusive(async () => {
-      let window: CommitWindow;
-      try {
-        window = await this.shared.log.openCommit(this.core.log.headSeq, ids);
-      } catch (e) {
-        return unavailable(items, storeDown(e));
-      }
-      try {
-        this.core.applyCommitted(window.missed);
-        const { out, rows } = this.core.trial(window, () => this.core.applyBatchNow(items));
-        if (rows.events.length || rows.answers.length) await window.commit(rows);
-        else await window.abort();
-        this.core.applyCommitted(rows.events);
-        return out;
-      } catch (e) {
-        await window.abort().catch(() => undefined);
-        return unavailable(items, storeDown(e));
-      }
+    return new Promise((resolve) => {
+      this.waiting.push({ items, resolve });
+      if (this.drainScheduled) return;
+      this.drainScheduled = true;
+      void this.exclusive(() => this.commitWaiting());
     });
+  }
+
+  private readonly waiting: Array<{ items: readonly CommandItem[]; resolve: (r: CommandResult[]) => void }> = [];
+  private drainScheduled = false;
+
+  private async commitWaiting(): Promise<void> {
+    // Take what waits, up to a bound (a window held too long stalls every other node).
+    let n = 0;
+    let count = 0;
+    while (n < this.waiting.length && (n === 0 || count + this.waiting[n]!.items.length <= GROUP_MAX)) count += this.waiting[n++]!.items.length;
+    const group = this.waiting.splice(0, n);
+    this.drainScheduled = false;
+    if (this.waiting.length) {
+      this.drainScheduled = true;
+      void this.exclusive(() => this.commitWaiting());
+    }
+    const results = await this.commit(group.flatMap((g) => g.items));
+    let k = 0;
+    for (const g of group) {
+      g.resolve(results.slice(k, k + g.items.length));
+      k += g.items.length;
+    }
+  }
+
+  private async commit(items: readonly CommandItem[]): Promise<CommandResult[]> {
+    const ids = items.map((i) => (i.raw as { commandId?: unknown })?.commandId).filter((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 64);
+    let window: CommitWindow;
+    try {
+      window = await this.shared.log.openCommit(this.core.log.headSeq, ids);
+    } catch (e) {
+      return unavailable(items, storeDown(e));
+    }
+    try {
+      this.core.applyCommitted(window.missed);
+      const { out, rows } = this.core.trial(window, () => this.core.applyBatchNow(items));
+      if (rows.events.length || rows.answers.length) await window.commit(rows);
+      else await window.abort();
+      this.core.applyCommitted(rows.events);
+      return out;
+    } catch (e) {
+      await window.abort().catch(() => undefined);
+      return unavailable(items, storeDown(e));
+    }
   }
 
   system(type: string, entityId: string | null, body: SystemBody): Promise<HubEvent[]> {
