@@ -16,6 +16,7 @@ import { benchStats } from './stats';
 import { benchConsole } from './console';
 import { benchCatchup, benchIngest } from './ingest';
 import { benchHistory } from './history';
+import { benchCluster } from './cluster';
 
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.some((o) => name.startsWith(o));
@@ -40,6 +41,12 @@ if (wanted('hub')) {
     const yard = f.name.startsWith('hub.commands') ? sqlite : socketio;
     emit({ ...f, ratio: f.value / yard.value, yardstick: yard.name });
   }
+}
+
+// The hub cluster on a PostgreSQL of its own, with that server's raw insert rate as its yardstick
+// (issue 16); the embedded figures above are the single-node baseline.
+if (wanted('cluster')) {
+  for (const f of await benchCluster()) emit(f);
 }
 
 // End to end: hub → core → bridge → the renderer's store; and a core catching up 100k events.

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { z } from 'zod';
 import { startHub } from '../hub/server';
+import { HubAddressesSchema } from '../main/core/sync/hubs';
 import { STORE_FILE } from '../hub/simulator/history';
 import { startBrowserApp } from '../main/web/app';
 import { findBrowser } from '../main/web/browser';
@@ -19,7 +20,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const HELP = `npm start -- [options]
   --browser            browser mode even when Electron is available
   --no-open            do not open a window (servers, walls, scripts); the address is printed
-  --hub <url>          use this hub instead of the embedded one (login required)
+  --hub <url>[,<url>…]  use this hub instead of the embedded one (login required); a cluster's
+                       nodes as a list, tried in order when one cannot be reached
   --data-dir <dir>     where the app keeps its files (default: the user data folder)
   --host <addr>        browser mode address (127.0.0.1; off loopback needs --tls-key/--tls-cert)
   --port <n>           browser mode port (7420; 0 = any)
@@ -36,7 +38,7 @@ Environment: LINKAGE_DATA_DIR, CHROME_PATH (the browser to open in browser mode)
 const Options = z.object({
   browser: z.boolean().default(false),
   open: z.boolean().default(true),
-  hub: z.url().nullable().default(null),
+  hub: HubAddressesSchema.nullable().default(null),
   dataDir: z.string().min(1).default(process.env.LINKAGE_DATA_DIR ?? userDataDir()),
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(7420),

@@ -42,7 +42,11 @@ export class CoreActor {
   private needRefresh = false;
   private offChanges: (() => void) | null = null;
 
-  constructor(readonly spec: ActorSpec, readonly dataDir: string, readonly proxy: FaultProxy, private readonly code: CodeSnapshot | null = null, private readonly ackTimeoutMs = 1500) {}
+  /**
+   * `proxy`: the fault proxy in front of the one hub; null when `hubs` names a cluster's nodes
+   * (the cluster run kills nodes instead of cutting links).
+   */
+  constructor(readonly spec: ActorSpec, readonly dataDir: string, readonly proxy: FaultProxy | null, private readonly code: CodeSnapshot | null = null, private readonly ackTimeoutMs = 1500, private readonly hubs: string | null = null) {}
 
   get name(): string {
     return this.spec.username;
@@ -66,7 +70,7 @@ export class CoreActor {
     this.offChanges?.();
     this.offChanges = null;
     const client = await CoreClient.spawn(
-      { dataDir: this.dataDir, hubUrl: this.proxy.url, username: this.spec.username, password: this.spec.password, ackTimeoutMs: this.ackTimeoutMs },
+      { dataDir: this.dataDir, hubUrl: this.hubs ?? this.proxy!.url, username: this.spec.username, password: this.spec.password, ackTimeoutMs: this.ackTimeoutMs },
       { fault, onLog: (m) => this.log(m), startTimeoutMs: 30_000, ...(this.code ? { entry: this.code.coreEntry, execArgv: this.code.execArgv } : {}) },
     );
     this.client = client;

@@ -153,7 +153,7 @@ export async function runFaults(opts: FaultRunOptions): Promise<FaultRunSummary>
     sources = new SourceDriver(hub.url, creds.sourceKeys, `F${seed}`);
     // A few cases to act on from the start.
     for (const a of actors.slice(0, 2)) for (let i = 0; i < 3; i++) await a.act(r.fork());
-    log(`setup done in ${Date.now() - t0} ms: hub ${hub.url}, cores ${actors.map((a) => `${a.name}@${a.proxy.port}`).join(', ')}`);
+    log(`setup done in ${Date.now() - t0} ms: hub ${hub.url}, cores ${actors.map((a) => `${a.name}@${a.proxy!.port}`).join(', ')}`);
 
     // ---- faults -------------------------------------------------------------------------------
     const busy = new Set<string>();
@@ -197,11 +197,11 @@ export async function runFaults(opts: FaultRunOptions): Promise<FaultRunSummary>
         case 'net-delay':
         case 'net-reset': {
           const mode = kind.slice(4) as 'drop' | 'stall' | 'delay' | 'reset';
-          actor.proxy.set(mode, mode === 'delay' ? fr.int(50, 1200) : 0);
+          actor.proxy!.set(mode, mode === 'delay' ? fr.int(50, 1200) : 0);
           await sleep(mode === 'reset' ? fr.int(0, 400) : fr.int(200, 3000));
           // A long stall sometimes ends in a cut rather than a release.
-          if (mode === 'stall' && fr.chance(0.3)) actor.proxy.set('drop');
-          actor.proxy.set('pass');
+          if (mode === 'stall' && fr.chance(0.3)) actor.proxy!.set('drop');
+          actor.proxy!.set('pass');
           return;
         }
         case 'disk-lock': {
@@ -215,7 +215,7 @@ export async function runFaults(opts: FaultRunOptions): Promise<FaultRunSummary>
           const withPending = which === 'outbox' && fr.chance(0.5) && !busy.has(net);
           if (withPending) {
             busy.add(net);
-            actor.proxy.set('drop');
+            actor.proxy!.set('drop');
             await waitFor(async () => (await actor.client?.connection())?.state !== 'online', 5000);
             const c = actor.client;
             if (c?.alive) await c.command('case.report', reportPayload(fr, actor.spec.kind === 'scoped' ? '310112101' : undefined, '断网时上报'), null).then((x) => actor.enqueued.add(x.commandId), () => undefined);
@@ -226,8 +226,8 @@ export async function runFaults(opts: FaultRunOptions): Promise<FaultRunSummary>
             if (withPending) {
               // Held until the core has reconnected and then past busy_timeout (5 s), so its
               // attempt to mark the command sent fails; shorter locks only slow writes down.
-              actor.proxy.set('pass');
-              await waitFor(() => actor.proxy.connectionCount > 0, 15_000);
+              actor.proxy!.set('pass');
+              await waitFor(() => actor.proxy!.connectionCount > 0, 15_000);
               await sleep(fr.int(6000, 7500));
             } else {
               await sleep(fr.int(300, 7000));
@@ -239,7 +239,7 @@ export async function runFaults(opts: FaultRunOptions): Promise<FaultRunSummary>
           } finally {
             db.close();
             if (withPending) {
-              actor.proxy.set('pass');
+              actor.proxy!.set('pass');
               busy.delete(net);
             }
           }
