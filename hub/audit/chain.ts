@@ -71,21 +71,42 @@ export interface VerifyResult {
 }
 
 /** Walks the whole chain; names the first entry whose link or content does not check. */
-export function verifyChain(db: Db): VerifyResult {
-  let prev = GENESIS;
-  let expectedN = 1;
-  let entries = 0;
-  const rows = db.prepare('SELECT * FROM audit ORDER BY n').iterate() as Iterable<{
-    n: number; at: number; user_id: string; command_id: string; type: string; entity_id: string | null; before: string | null; after: string | null; prev_hash: string; hash: string;
-  }>;
-  for (const r of rows) {
-    entries++;
-    if (r.n !== expectedN) return { ok: false, entries, firstBroken: r.n, reason: `entry ${expectedN} is missing` };
-    if (r.prev_hash !== prev) return { ok: false, entries, firstBroken: r.n, reason: 'link to the previous entry does not match' };
-    const h = digest(prev, r.n, { at: r.at, userId: r.user_id, commandId: r.command_id, type: r.type, entityId: r.entity_id, before: r.before, after: r.after });
-    if (h !== r.hash) return { ok: false, entries, firstBroken: r.n, reason: 'content does not match its hash (edited)' };
-    prev = r.hash;
-    expectedN++;
+/** An audit row as both stores keep it. */
+export interface AuditRecord {
+  n: number; at: number; user_id: string; command_id: string; type: string; entity_id: string | null; before: string | null; after: string | null; prev_hash: string; hash: string;
+}
+
+/** Walks a chain row by row in `n` order, so a store can feed it in pages (PostgreSQL). */
+export class ChainVerifier {
+  private prev = GENESIS;
+  private expectedN = 1;
+  private entries = 0;
+  private broken: VerifyResult | null = null;
+
+  /** false once the chain is broken (the rest need not be read). */
+  add(r: AuditRecord): boolean {
+    if (this.broken) return false;
+    this.entries++;
+    const fail = (reason: string): boolean => {
+      this.broken = { ok: false, entries: this.entries, firstBroken: r.n, reason };
+      return false;
+    };
+    if (r.n !== this.expectedN) return fail(`entry ${this.expectedN} is missing`);
+    if (r.prev_hash !== this.prev) return fail('link to the previous entry does not match');
+    const h = digest(this.prev, r.n, { at: r.at, userId: r.user_id, commandId: r.command_id, type: r.type, entityId: r.entity_id, before: r.before, after: r.after });
+    if (h !== r.hash) return fail('content does not match its hash (edited)');
+    this.prev = r.hash;
+    this.expectedN++;
+    return true;
   }
-  return { ok: true, entries, firstBroken: null, reason: null };
+
+  result(): VerifyResult {
+    return this.broken ?? { ok: true, entries: this.entries, firstBroken: null, reason: null };
+  }
+}
+
+export function verifyChain(db: Db): VerifyResult {
+  const v = new ChainVerifier();
+  for (const r of db.prepare('SELECT * FROM audit ORDER BY n').iterate() as Iterable<AuditRecord>) if (!v.add(r)) break;
+  return v.result();
 }
