@@ -103,4 +103,5 @@ export const HUB_HELP = `npm run hub -- [options]
   --store <postgres://…>      run as a node of a cluster on this PostgreSQL (also LINKAGE_STORE);
                               --data-dir then keeps only this node's view (see deploy/README.md)
   --node <name>               this node's name, shown to officers and in /api/health (hub)
-Every option also reads from LINKAGE_HUB_<NAME> (e.g. LINKAGE_HUB_PORT).`;
+The environment, read under the command line (the names differ for --data-dir and --store):
+${Object.entries(ENV).map(([env, key]) => `  ${env.padEnd(34)}--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join('\n')}`;

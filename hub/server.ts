@@ -96,9 +96,14 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   const rules = loadRules();
   const auth = { sessionTtlMs: opts.sessionTtlMs ?? 12 * 3600_000, maxFailedLogins: opts.maxFailedLogins ?? 5, lockoutMs: opts.lockoutMs ?? 15 * 60_000 };
   const core = shared ? await openView(opts.dataDir, shared, rules, auth, clock, node, log) : new HubCore(path.join(opts.dataDir, STORE_FILE), rules, auth, clock);
-  await seedDistrict(core);
-  const sourceKeys = await ensureSourceKeys(core);
-  const credentials = opts.defaultAccounts ? await createDefaultAccounts(core, sourceKeys, opts.credentialsFile ?? null, log) : null;
+  // Nodes starting together on an empty store: one seeds and makes the accounts and keys (their
+  // passwords printed by that node), the others then find them made.
+  const firstStart = async () => {
+    await seedDistrict(core);
+    const keys = await ensureSourceKeys(core);
+    return { keys, credentials: opts.defaultAccounts ? await createDefaultAccounts(core, keys, opts.credentialsFile ?? null, log) : null };
+  };
+  const { keys: sourceKeys, credentials } = shared ? await shared.exclusively('first-start', firstStart) : await firstStart();
   if (sourceKeys && !opts.defaultAccounts) log('source API keys created; set them with rotateSourceKey or restart with default accounts to see them');
 
   const routes = new Map<string, Route>();
@@ -114,8 +119,9 @@ export async function startHub(opts: HubOptions): Promise<RunningHub> {
   });
   // A monitor (or a workstation choosing a node) learns here whether this node can take commands.
   routes.set('GET /api/health', async (_req, res) => {
-    const up = shared?.available ?? true;
-    send(res, up ? 200 : 503, { ok: up, headSeq: core.log.headSeq, logId: core.logId, node, store: shared ? 'postgres' : 'embedded', leader: lease?.held ?? true });
+    const diverged = core.cluster?.diverged ?? null;
+    const up = (shared?.available ?? true) && diverged === null;
+    send(res, up ? 200 : 503, { ok: up, headSeq: core.log.headSeq, logId: core.logId, node, store: shared ? 'postgres' : 'embedded', leader: lease?.held ?? true, ...(diverged ? { problem: diverged } : {}) });
   });
   for (const [key, route] of sourceRoutes(core)) routes.set(key, route);
   for (const [key, route] of statsRoutes(core)) routes.set(key, route);

@@ -25,6 +25,8 @@ export class ClusterNode {
   private poll: NodeJS.Timeout | null = null;
   private tailQueued = false;
   private stopped = false;
+  /** Why this node cannot serve: its view is ahead of the store (null while all is well). */
+  diverged: string | null = null;
 
   constructor(private readonly core: HubCore, private readonly shared: SharedStore, readonly name: string) {}
 
@@ -78,6 +80,13 @@ export class ClusterNode {
       window = await this.shared.log.openCommit(this.core.log.headSeq, ids);
     } catch (e) {
       return unavailable(items, storeDown(e));
+    }
+    if (window.head < this.core.log.headSeq) {
+      // Restored under a running node: its view holds events the store no longer has. It must
+      // not guess; a restart rebuilds the view (view.ts). Until then it refuses, and says so.
+      this.diverged = `the store's log is at seq ${window.head}, behind this node's view at ${this.core.log.headSeq} (restored?): restart this node to rebuild its view`;
+      await window.abort().catch(() => undefined);
+      return unavailable(items, this.diverged);
     }
     try {
       this.core.applyCommitted(window.missed);

@@ -37,10 +37,18 @@ export async function openView(dataDir: string, shared: SharedStore, rules: Rule
     log(`view ${file} is of log ${had}, the store's is ${shared.log.logId}: building it again`);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   }
-  const core = new HubCore(file, rules, auth, clock, shared, node);
+  let core = new HubCore(file, rules, auth, clock, shared, node);
+  const { head, compactedThrough } = await shared.log.head();
+  if (core.log.headSeq > head) {
+    // The store went back in time (restored from a backup, a replica promoted that had not
+    // received the last commits): what the view holds after its head never happened.
+    log(`view ${file} is at seq ${core.log.headSeq}, the store's log at ${head} (restored?): building it again`);
+    await core.close();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    core = new HubCore(file, rules, auth, clock, shared, node);
+  }
   prepared(core.db, `INSERT INTO meta (key, value) VALUES ('log_id', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(shared.log.logId);
   const started = performance.now();
-  const { compactedThrough } = await shared.log.head();
   if (core.log.headSeq < compactedThrough) {
     const snapshot = await shared.log.entities();
     core.loadSnapshot(snapshot.head, snapshot.rows);

@@ -110,6 +110,8 @@ export interface SharedStore {
   readonly sourceKeys: SourceKeyStore;
   /** Tries for the named lease now and every `retryMs` after, for as long as the store is open. */
   lease(name: string, retryMs: number): Lease;
+  /** Runs `fn` while no other node runs one of the same name (first start: seed, accounts, keys). */
+  exclusively<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Whether the store answered its last request (false while PostgreSQL is down). */
   readonly available: boolean;
   close(): Promise<void>;

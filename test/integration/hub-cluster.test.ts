@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import { startPostgres, type RunningPostgres } from '../helpers/postgres';
-import { connect, login, PASSWORD, pointIn, report, testHub, XINZHUANG } from './helpers/hub';
+import { connect, login, PASSWORD, pointIn, report, testHub, tmpDir, XINZHUANG } from './helpers/hub';
 import type { RunningHub } from '../../hub/server';
 import { openPostgresStore } from '../../hub/store/postgres/store';
 import type { Actor } from '../../shared/domain/roles';
@@ -173,6 +173,74 @@ describe('a cluster of hub nodes on one PostgreSQL', () => {
       await until('both views at the head', () => a.core.log.headSeq === last && b.core.log.headSeq === last);
     } finally {
       client.close();
+    }
+  }, 60_000);
+
+  it('verifies the shared store\'s audit chain with npm run audit:verify -- --store, and names an edited entry', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { ROOT } = await import('./helpers/process');
+    const run = () => {
+      try {
+        return { code: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'hub/audit/cli.ts', '--store', db.url], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' }) };
+      } catch (e) {
+        const err = e as { status: number; stderr: string };
+        return { code: err.status, out: err.stderr };
+      }
+    };
+    const entries = (await sql<{ n: number }>('SELECT COUNT(*)::int AS n FROM audit'))[0]!.n;
+    expect(entries).toBeGreaterThan(100);
+    expect(run()).toMatchObject({ code: 0, out: expect.stringContaining(`valid: ${entries} entries`) });
+    await sql(`UPDATE audit SET user_id = 'mallory' WHERE n = 42`);
+    expect(run()).toMatchObject({ code: 1, out: expect.stringMatching(/BROKEN at entry 42/) });
+  }, 60_000);
+});
+
+describe('a cluster\'s first start and a restored store', () => {
+  const dbUrl = (name: string) => db.url.replace(/\/[^/]+$/, `/${name}`);
+
+  it('makes the default accounts once when three nodes start together on an empty store', async () => {
+    await sql('CREATE DATABASE together');
+    const started = await Promise.all(['x', 'y', 'z'].map((name) => testHub({ store: dbUrl('together'), node: name, defaultAccounts: true, credentialsFile: null })));
+    try {
+      const made = started.filter((h) => h.credentials !== null);
+      expect(made).toHaveLength(1);
+      const { accounts } = made[0]!.credentials!;
+      const c = new pg.Client({ connectionString: dbUrl('together') });
+      await c.connect();
+      try {
+        expect((await c.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM users')).rows[0]!.n).toBe(accounts.length);
+        expect((await c.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM audit WHERE type = 'district.seed'`)).rows[0]!.n).toBe(1);
+      } finally {
+        await c.end();
+      }
+      // Every printed password works, on every node.
+      for (const h of started) for (const a of accounts.slice(0, 3)) await login(h.url, a.username, a.password);
+    } finally {
+      for (const h of started) await h.close();
+    }
+  }, 60_000);
+
+  it('builds a node\'s view again when the store it comes back to was restored from before what the view holds', async () => {
+    await sql('CREATE DATABASE live');
+    const dataDir = tmpDir('restored-view-');
+    let hub = await testHub({ store: dbUrl('live'), node: 'r', dataDir });
+    for (let i = 0; i < 5; i++) expect((await hub.core.apply(officer, reportCommand())).ok).toBe(true);
+    const backupHead = hub.core.log.headSeq;
+    await hub.close();
+    await sql('CREATE DATABASE backup TEMPLATE live'); // the backup: the store as it is now
+    hub = await testHub({ store: dbUrl('live'), node: 'r', dataDir });
+    for (let i = 0; i < 5; i++) expect((await hub.core.apply(officer, reportCommand())).ok).toBe(true);
+    expect(hub.core.log.headSeq).toBe(backupHead + 5);
+    await hub.close();
+    // Restored: the same log id, five commits fewer than the node's view.
+    hub = await testHub({ store: dbUrl('backup'), node: 'r', dataDir });
+    try {
+      expect(hub.core.log.headSeq).toBe(backupHead);
+      const r = await hub.core.apply(officer, reportCommand());
+      expect(r).toMatchObject({ ok: true, seq: backupHead + 1 });
+      expect((await (await fetch(`${hub.url}/api/health`)).json())).toMatchObject({ ok: true, headSeq: backupHead + 1 });
+    } finally {
+      await hub.close();
     }
   }, 60_000);
 });

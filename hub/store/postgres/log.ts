@@ -8,6 +8,9 @@ const EVENT_COLUMNS = 'seq, at, type, entity, id, subdistrict, owners, data';
 /** PostgreSQL's NOTIFY channel: a wake-up for the other nodes' tails (the table is the truth). */
 export const COMMIT_CHANNEL = 'linkage_log';
 
+/** Events deleted per transaction by compaction. */
+const COMPACT_STEP = 20_000;
+
 async function release(client: PoolClient, e?: unknown): Promise<void> {
   // A client whose connection failed must not go back to the pool.
   client.release(e instanceof Error ? e : undefined);
@@ -132,23 +135,30 @@ export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) =>
     onCommit: listen,
 
     async compact(before) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const { rows } = await client.query<{ m: number | null }>('SELECT MAX(seq) AS m FROM events WHERE at < $1 AND seq < (SELECT head_seq FROM sequencer WHERE id = 1)', [before]);
-        const m = rows[0]?.m ?? null;
-        let n = 0;
-        if (m) {
-          n = (await client.query('DELETE FROM events WHERE seq <= $1', [m])).rowCount ?? 0;
-          await client.query('UPDATE sequencer SET compacted_through = GREATEST(compacted_through, $1) WHERE id = 1', [m]);
+      // In steps of COMPACT_STEP seqs, each its own short transaction: the first compaction of a
+      // long-running store deletes months at once, which in one statement would outlast the
+      // query timeout and hold its locks the while.
+      const { rows } = await pool.query<{ m: number | null; from: number }>(
+        'SELECT (SELECT MAX(seq) FROM events WHERE at < $1 AND seq < (SELECT head_seq FROM sequencer WHERE id = 1)) AS m, (SELECT compacted_through FROM sequencer WHERE id = 1) AS "from"',
+        [before],
+      );
+      const m = rows[0]?.m ?? null;
+      if (!m) return 0;
+      let n = 0;
+      for (let upTo = Math.min(m, rows[0]!.from + COMPACT_STEP); ; upTo = Math.min(m, upTo + COMPACT_STEP)) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          n += (await client.query('DELETE FROM events WHERE seq <= $1', [upTo])).rowCount ?? 0;
+          await client.query('UPDATE sequencer SET compacted_through = GREATEST(compacted_through, $1) WHERE id = 1', [upTo]);
+          await client.query('COMMIT');
+          await release(client);
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          await release(client, e);
+          throw e;
         }
-        await client.query('COMMIT');
-        await release(client);
-        return n;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        await release(client, e);
-        throw e;
+        if (upTo >= m) return n;
       }
     },
   };

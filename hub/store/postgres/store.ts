@@ -36,10 +36,23 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** No query of the hub's takes this long on a working server (compaction goes in steps). */
+const QUERY_TIMEOUT_MS = 15_000;
+
 export async function openPostgresStore(url: string, opts: PostgresOptions = {}): Promise<SharedStore> {
   const log = opts.log ?? (() => {});
   const connectionTimeoutMillis = opts.connectTimeoutMs ?? 3000;
-  const config = { connectionString: url, types, connectionTimeoutMillis, application_name: 'linkage-hub', keepAlive: true };
+  const config = {
+    connectionString: url, types, connectionTimeoutMillis, application_name: 'linkage-hub',
+    keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+    // A server that hangs (frozen, a network black hole) answers nothing: a query gives up
+    // after this, so commands are answered `unavailable` and the lease is let go.
+    query_timeout: QUERY_TIMEOUT_MS,
+    // Server side, per session: a node that froze inside a commit window holds the sequencer
+    // row; its session ends after this, so the other nodes go on. The keepalives end a vanished
+    // machine's sessions (and its lease) within ~25 s instead of the OS's two hours.
+    options: `-c idle_in_transaction_session_timeout=${QUERY_TIMEOUT_MS} -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3`,
+  };
   const pool = new pg.Pool({ ...config, max: opts.poolSize ?? 8, idleTimeoutMillis: 30_000 });
   let available = true;
   // An idle client that loses its connection emits here; without a listener the process dies.
@@ -129,6 +142,23 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     sourceKeys: postgresSourceKeys(db),
     get available() {
       return available;
+    },
+    async exclusively(name, fn) {
+      // A session lock on a connection of its own: released by the unlock, or by the server
+      // when this node dies holding it.
+      const c = new pg.Client(config);
+      c.on('error', () => undefined);
+      await c.connect();
+      try {
+        // Tried, not waited on: a wait would outlast the query timeout while another node seeds.
+        while (!(await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [`linkage-once:${name}`])).rows[0]!.ok) {
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        return await fn();
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(hashtext($1))', [`linkage-once:${name}`]).catch(() => undefined);
+        await c.end().catch(() => undefined);
+      }
     },
     lease(name, retryMs) {
       const l = new AdvisoryLease(config, name, retryMs, log);
