@@ -24,3 +24,17 @@ export function removeTmpDirs(): void {
     made.delete(dir);
   }
 }
+
+const atEnd: Array<() => Promise<void>> = [];
+
+/**
+ * Work for when the file ends, after its own afterAll hooks and before its temp folders go (a
+ * server a helper started for the whole file, whose folder is one of them).
+ */
+export function atFileEnd(fn: () => Promise<void>): void {
+  atEnd.push(fn);
+}
+
+export async function runAtFileEnd(): Promise<void> {
+  for (const fn of atEnd.splice(0).reverse()) await fn();
+}

@@ -104,7 +104,7 @@ beforeAll(async () => {
   await make('xu', 'officer', [SUB_A!, SUB_B!], null); // a sub-center officer: two subdistricts
   await make('li', 'liaison', [], 'enforcement'); // a department liaison: its own cases only
   await make('greening-liaison', 'liaison', [], 'greening');
-  for (const u of ['k1', 'k2', 'k3', 'off1', 'off2']) make(u, 'officer', [SUB_A!], null);
+  await Promise.all(['k1', 'k2', 'k3', 'off1', 'off2'].map((u) => make(u, 'officer', [SUB_A!], null)));
 });
 
 afterEach(async () => {

@@ -6,13 +6,38 @@ import { io, type Socket } from 'socket.io-client';
 import { startHub, type HubOptions, type RunningHub } from '../../../hub/server';
 import type { NewUser } from '../../../hub/auth/users';
 import type { CommandResult, CommandType, ReportPayload } from '../../../shared/protocol';
-import { tmpDir } from '../../helpers/tmp';
+import { atFileEnd, tmpDir } from '../../helpers/tmp';
+import { startPostgres, type RunningPostgres } from '../../helpers/postgres';
+import pg from 'pg';
 
 /** Made in the temp dir and removed when the test file ends (test/helpers/tmp.ts). */
 export { tmpDir };
 
+/**
+ * The store the hubs of this test file run on. A file of test/integration/on-postgres/ imports a
+ * hub test file and calls `hubsOnPostgres()`: the same tests then run on a PostgreSQL of the
+ * file's own (one server, a fresh database per hub), as a one-node cluster.
+ */
+let onPostgres: { server: Promise<RunningPostgres>; databases: number } | null = null;
+
+export function hubsOnPostgres(): void {
+  const server = startPostgres();
+  onPostgres = { server, databases: 0 };
+  // After the file's own afterAll hooks, which close its hubs.
+  atFileEnd(async () => (await server).stop());
+}
+
 export async function testHub(opts: Partial<HubOptions> = {}): Promise<RunningHub> {
-  return startHub({ dataDir: opts.dataDir ?? tmpDir(), host: '127.0.0.1', port: 0, defaultAccounts: false, timerIntervalMs: 3_600_000, positionIntervalMs: 50, log: () => {}, ...opts });
+  let store: string | undefined;
+  if (onPostgres && opts.store === undefined && !opts.simulator && !opts.history) {
+    const server = await onPostgres.server;
+    const name = `hub${++onPostgres.databases}`;
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${name}`).finally(() => c.end());
+    store = server.url.replace(/\/[^/]+$/, `/${name}`);
+  }
+  return startHub({ dataDir: opts.dataDir ?? tmpDir(), host: '127.0.0.1', port: 0, defaultAccounts: false, timerIntervalMs: 3_600_000, positionIntervalMs: 50, log: () => {}, ...(store ? { store } : {}), ...opts });
 }
 
 // Random per run: no fixed password in the repository, not even a test's.

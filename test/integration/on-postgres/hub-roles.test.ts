@@ -1,0 +1,5 @@
+/** test/integration/hub-roles.test.ts with its hubs on PostgreSQL (issue 16: the hub's tests on both stores). */
+import { hubsOnPostgres } from '../helpers/hub';
+import '../hub-roles.test';
+
+hubsOnPostgres();
