@@ -29,9 +29,9 @@ export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) =>
       const client = await pool.connect();
       let open = false;
       try {
-        await client.query('BEGIN');
+        // BEGIN and the lock in one round trip (a simple query of two statements, no parameters).
         open = true;
-        const seq = await client.query<{ head_seq: number; audit_n: number; audit_hash: string }>('SELECT head_seq, audit_n, audit_hash FROM sequencer WHERE id = 1 FOR UPDATE');
+        const [, seq] = (await client.query('BEGIN; SELECT head_seq, audit_n, audit_hash FROM sequencer WHERE id = 1 FOR UPDATE')) as unknown as [unknown, { rows: Array<{ head_seq: number; audit_n: number; audit_hash: string }> }];
         const { head_seq: head, audit_n, audit_hash } = seq.rows[0]!;
         const missed = head > afterSeq ? (await client.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq`, [afterSeq])).rows : [];
         const answers = new Map<string, string>();
@@ -46,33 +46,30 @@ export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) =>
             if (done) throw new Error('commit window already closed');
             done = true;
             try {
-              if (rows.events.length) {
-                await client.query(`INSERT INTO events (${EVENT_COLUMNS}) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
-                  columns(rows.events, ['seq', 'at', 'type', 'entity', 'id', 'subdistrict', 'owners', 'data']));
-              }
-              if (rows.events.length) {
-                // One row per entity: the state of its last event in this commit.
-                const last = new Map<string, EventRow>();
-                for (const e of rows.events) last.set(`${e.entity}\u0000${e.id}`, e);
-                const states = [...last.values()].map((e) => ({ ...e, state: JSON.stringify((JSON.parse(e.data) as { state: unknown }).state) }));
-                await client.query(`INSERT INTO entities (entity, id, seq, state) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
-                  ON CONFLICT (entity, id) DO UPDATE SET seq = excluded.seq, state = excluded.state`, columns(states, ['entity', 'id', 'seq', 'state']));
-              }
-              if (rows.audit.length) {
-                await client.query(`INSERT INTO audit (n, at, user_id, command_id, type, entity_id, before, after, prev_hash, hash)
-                  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])`,
-                  columns(rows.audit, ['n', 'at', 'user_id', 'command_id', 'type', 'entity_id', 'before', 'after', 'prev_hash', 'hash']));
-              }
-              if (rows.answers.length) {
-                await client.query(`INSERT INTO commands (command_id, user_id, type, at, result) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])`,
-                  columns(rows.answers, ['command_id', 'user_id', 'type', 'at', 'result']));
-              }
               const lastEvent = rows.events[rows.events.length - 1];
               const lastLink = rows.audit[rows.audit.length - 1];
               if (lastEvent && lastEvent.seq !== head + rows.events.length) throw new Error(`events ${head + 1}… do not follow the head ${head}`);
-              await client.query('UPDATE sequencer SET head_seq = $1, audit_n = $2, audit_hash = $3 WHERE id = 1',
-                [lastEvent?.seq ?? head, lastLink?.n ?? audit_n, lastLink?.hash ?? audit_hash]);
-              if (lastEvent) await client.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, String(lastEvent.seq)]);
+              // One row per entity: the state of its last event in this commit.
+              const last = new Map<string, EventRow>();
+              for (const e of rows.events) last.set(`${e.entity}\u0000${e.id}`, e);
+              const states = [...last.values()].map((e) => ({ ...e, state: JSON.stringify((JSON.parse(e.data) as { state: unknown }).state) }));
+              // Every write of the commit in one statement (one round trip; empty arrays insert
+              // nothing), then COMMIT: the window holds the sequencer, so each trip is every node's wait.
+              await client.query(`WITH
+                  ev AS (INSERT INTO events (${EVENT_COLUMNS}) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])),
+                  en AS (INSERT INTO entities (entity, id, seq, state) SELECT * FROM unnest($9::text[], $10::text[], $11::bigint[], $12::text[])
+                    ON CONFLICT (entity, id) DO UPDATE SET seq = excluded.seq, state = excluded.state),
+                  au AS (INSERT INTO audit (n, at, user_id, command_id, type, entity_id, before, after, prev_hash, hash)
+                    SELECT * FROM unnest($13::bigint[], $14::bigint[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[])),
+                  an AS (INSERT INTO commands (command_id, user_id, type, at, result) SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::bigint[], $27::text[]))
+                UPDATE sequencer SET head_seq = $28::bigint, audit_n = $29::bigint, audit_hash = $30::text WHERE id = 1
+                RETURNING pg_notify($31::text, $28::bigint::text)`, [
+                ...columns(rows.events, ['seq', 'at', 'type', 'entity', 'id', 'subdistrict', 'owners', 'data']),
+                ...columns(states, ['entity', 'id', 'seq', 'state']),
+                ...columns(rows.audit, ['n', 'at', 'user_id', 'command_id', 'type', 'entity_id', 'before', 'after', 'prev_hash', 'hash']),
+                ...columns(rows.answers, ['command_id', 'user_id', 'type', 'at', 'result']),
+                lastEvent?.seq ?? head, lastLink?.n ?? audit_n, lastLink?.hash ?? audit_hash, COMMIT_CHANNEL,
+              ]);
               await client.query('COMMIT');
               await release(client);
             } catch (e) {
