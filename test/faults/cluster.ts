@@ -21,7 +21,8 @@ import { openHubDb } from '../../hub/store/db';
 import { saveState } from '../../hub/store/entities';
 import { VIEW_FILE } from '../../hub/cluster/view';
 import { startPostgres, type PostgresServer } from '../../scripts/postgres/embedded';
-import { CoreActor, type ActorKind } from './actors';
+import { CoreActor } from './actors';
+import { ACTORS, type Credentials } from './harness';
 import { auditOf, exactlyOnce, hubChecksum, openReadonly, outboxFile, readOutbox, seqGaps } from './checks';
 import { snapshotCode } from './code';
 import { freePort, HubRunner } from './hubproc';
@@ -65,14 +66,6 @@ export interface ClusterRunSummary {
 }
 
 const NODES = ['a', 'b', 'c'] as const;
-const ACCOUNTS: Array<{ username: string; kind: ActorKind }> = [
-  { username: 'officer', kind: 'officer' },
-  { username: 'xinzhuang', kind: 'scoped' },
-  { username: 'enforcement', kind: 'liaison' },
-  { username: 'greening', kind: 'liaison' },
-];
-
-interface Credentials { accounts: Array<{ username: string; password: string }>; sourceKeys: Record<string, string> }
 
 /** The shared store as a hub SQLite file (same tables), for the checks of checks.ts. */
 async function storeCopy(url: string, file: string): Promise<void> {
@@ -155,12 +148,12 @@ export async function runClusterFaults(opts: ClusterRunOptions): Promise<Cluster
     const creds = JSON.parse(fs.readFileSync(credsFile, 'utf8')) as Credentials;
     const password = (u: string): string => creds.accounts.find((a) => a.username === u)!.password;
     const users = new Map<string, User>();
-    for (const a of ACCOUNTS) {
+    for (const a of ACTORS) {
       const res = await fetch(`${nodes.get('a')!.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: a.username, password: password(a.username) }) });
       users.set(a.username, ((await res.json()) as { user: User }).user);
     }
     for (let i = 0; i < workstations; i++) {
-      const a = ACCOUNTS[i % ACCOUNTS.length]!;
+      const a = ACTORS[i % ACTORS.length]!;
       actors.push(new CoreActor({ username: a.username, password: password(a.username), user: users.get(a.username)!, kind: a.kind }, path.join(root, 'cores', `ws-${i}`), null, code, 1500, list));
     }
     await Promise.all(actors.map((a) => a.spawn()));
@@ -191,11 +184,18 @@ export async function runClusterFaults(opts: ClusterRunOptions): Promise<Cluster
 
     /** Kills a node, starts it again after a while, and times each of its workstations' return. */
     const killNode = async (fr: Rng): Promise<void> => {
-      const name = fr.pick([...NODES]);
+      // Mostly a node that serves workstations (they all start on the first of their list); the
+      // first kill always, so a short run measures failover too.
+      const servedBy = new Map<string, CoreActor[]>(NODES.map((n) => [n, []]));
+      for (const a of actors) {
+        const n = (await a.client?.connection().catch(() => null))?.node;
+        if (n) servedBy.get(n)?.push(a);
+      }
+      const busiest = [...servedBy].sort((x, y) => y[1].length - x[1].length)[0]![0];
+      const name = kills === 0 ? busiest : fr.weighted(Object.fromEntries([...servedBy].map(([n, list]) => [n, 3 * list.length + 1])));
       const node = nodes.get(name)!;
       if (!node.running) return;
-      const served: CoreActor[] = [];
-      for (const a of actors) if ((await a.client?.connection().catch(() => null))?.node === name) served.push(a);
+      const served = servedBy.get(name)!;
       const at = Date.now();
       await node.kill('SIGKILL');
       kills++;

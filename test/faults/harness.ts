@@ -84,14 +84,16 @@ const DEFAULT_WEIGHTS: Record<FaultKind, number> = {
   'hub-kill': 12, 'core-kill': 14, 'core-kill-point': 9, 'net-drop': 14, 'net-stall': 12, 'net-delay': 12, 'net-reset': 14, 'disk-lock': 13,
 };
 
-const ACTORS: Array<{ username: string; kind: ActorKind }> = [
+/** The default accounts that act through cores (the cluster run spreads them over its workstations). */
+export const ACTORS: Array<{ username: string; kind: ActorKind }> = [
   { username: 'officer', kind: 'officer' },
   { username: 'xinzhuang', kind: 'scoped' },
   { username: 'enforcement', kind: 'liaison' },
   { username: 'greening', kind: 'liaison' },
 ];
 
-interface Credentials { accounts: Array<{ username: string; password: string }>; sourceKeys: Record<string, string> }
+/** The hub's first-start credentials file. */
+export interface Credentials { accounts: Array<{ username: string; password: string }>; sourceKeys: Record<string, string> }
 
 export async function runFaults(opts: FaultRunOptions): Promise<FaultRunSummary> {
   const seed = opts.seed ?? Math.floor(Math.random() * 1e9);

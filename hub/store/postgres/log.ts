@@ -11,6 +11,22 @@ export const COMMIT_CHANNEL = 'linkage_log';
 /** Events deleted per transaction by compaction. */
 const COMPACT_STEP = 20_000;
 
+/** `fn` in a transaction on a client of its own: committed when it returns, rolled back when it throws. */
+async function inTransaction<T>(pool: Pg, begin: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const out = await fn(client);
+    await client.query('COMMIT');
+    await release(client);
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await release(client, e);
+    throw e;
+  }
+}
+
 async function release(client: PoolClient, e?: unknown): Promise<void> {
   // A client whose connection failed must not go back to the pool.
   client.release(e instanceof Error ? e : undefined);
@@ -112,21 +128,13 @@ export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) =>
       return new Set(r.rows.map((a) => a.command_id));
     },
 
-    async entities() {
+    entities() {
       // One snapshot: the head and the states as of that head.
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      return inTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
         const head = (await client.query<{ head_seq: number }>('SELECT head_seq FROM sequencer WHERE id = 1')).rows[0]!.head_seq;
         const rows = (await client.query<{ entity: string; state: string }>('SELECT entity, state FROM entities ORDER BY entity, id')).rows;
-        await client.query('COMMIT');
-        await release(client);
         return { head, rows };
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        await release(client, e);
-        throw e;
-      }
+      });
     },
 
     onCommit: listen,
@@ -143,18 +151,11 @@ export function postgresLog(pool: Pg, logId: string, listen: (fn: () => void) =>
       if (!m) return 0;
       let n = 0;
       for (let upTo = Math.min(m, rows[0]!.from + COMPACT_STEP); ; upTo = Math.min(m, upTo + COMPACT_STEP)) {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          n += (await client.query('DELETE FROM events WHERE seq <= $1', [upTo])).rowCount ?? 0;
+        n += await inTransaction(pool, 'BEGIN', async (client) => {
+          const deleted = (await client.query('DELETE FROM events WHERE seq <= $1', [upTo])).rowCount ?? 0;
           await client.query('UPDATE sequencer SET compacted_through = GREATEST(compacted_through, $1) WHERE id = 1', [upTo]);
-          await client.query('COMMIT');
-          await release(client);
-        } catch (e) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          await release(client, e);
-          throw e;
-        }
+          return deleted;
+        });
         if (upTo >= m) return n;
       }
     },
