@@ -217,6 +217,12 @@ export class SyncClient implements CommandTransport {
     // When we closed it ourselves, the reason we did is already in `error`: keep it.
     const error = reason === 'io client disconnect' && this.link.error ? this.link.error : { code: 'unreachable', message: `disconnected: ${reason}` };
     this.setLink({ state: 'offline', caughtUp: null, error, ...(wasOnline ? { lastOnlineAt: Date.now() } : {}) });
+    // A cluster: the node went away (killed, shut down, its machine or link lost). Its manager
+    // would first wait and retry that same node; the next one serves the same log now.
+    if (this.opts.hubs.length > 1 && reason !== 'io client disconnect') {
+      this.nextHub();
+      return;
+    }
     // socket.io reconnects by itself except when the server or we closed the socket.
     if (reason === 'io server disconnect' || reason === 'io client disconnect') this.reconnectLater();
   }
