@@ -15,7 +15,12 @@ export function openHubDb(file: string, role: 'truth' | 'view' = 'truth'): Db {
   db.pragma(role === 'truth' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db, HUB_MIGRATIONS);
+  try {
+    migrate(db, HUB_MIGRATIONS);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   return db;
 }
 

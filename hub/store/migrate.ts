@@ -1,24 +1,6 @@
-/** Numbered migrations, applied in order inside one transaction each; `user_version` records the last. */
+/** The hub's migrations are the shared runner's (shared/storage/migrate.ts), on better-sqlite3. */
 import type Database from 'better-sqlite3';
+import type { Migration as StoreMigration } from '../../shared/storage/migrate';
 
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
-
-export function migrate(db: Database.Database, migrations: readonly Migration[]): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const sorted = [...migrations].sort((a, b) => a.version - b.version);
-  sorted.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
-  });
-  for (const m of sorted) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-  return sorted.length;
-}
+export type Migration = StoreMigration<Database.Database>;
+export { migrate } from '../../shared/storage/migrate';
