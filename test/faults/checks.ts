@@ -194,3 +194,15 @@ export function seqGaps(hubDb: Database.Database): number {
 export function auditOf(hubDb: Database.Database): VerifyResult {
   return verifyChain(hubDb as unknown as HubDb);
 }
+
+/** What a run noticed: logged as it happens, the first 50 kept for the summary. */
+export function findingsLog(log: (m: string) => void): { findings: string[]; finding(s: string): void } {
+  const findings: string[] = [];
+  return {
+    findings,
+    finding(s) {
+      log(`FINDING ${s}`);
+      if (findings.length < 50) findings.push(s);
+    },
+  };
+}

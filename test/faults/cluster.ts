@@ -23,7 +23,7 @@ import { VIEW_FILE } from '../../hub/cluster/view';
 import { startPostgres, type PostgresServer } from '../../scripts/postgres/embedded';
 import { CoreActor } from './actors';
 import { ACTORS, type Credentials } from './harness';
-import { auditOf, exactlyOnce, hubChecksum, openReadonly, outboxFile, readOutbox, seqGaps } from './checks';
+import { auditOf, findingsLog, exactlyOnce, hubChecksum, openReadonly, outboxFile, readOutbox, seqGaps } from './checks';
 import { snapshotCode } from './code';
 import { freePort, HubRunner } from './hubproc';
 import { SourceDriver } from './load';
@@ -119,11 +119,7 @@ export async function runClusterFaults(opts: ClusterRunOptions): Promise<Cluster
   const workstations = opts.workstations ?? 20;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'linkage-faults-cluster-'));
   const credsFile = path.join(root, 'credentials.json');
-  const findings: string[] = [];
-  const finding = (s: string): void => {
-    log(`FINDING ${s}`);
-    if (findings.length < 50) findings.push(s);
-  };
+  const { findings, finding } = findingsLog(log);
   const code = opts.snapshot ? snapshotCode() : null;
   let db: PostgresServer | null = null;
   const nodes = new Map<string, HubRunner>();
@@ -303,7 +299,7 @@ export async function runClusterFaults(opts: ClusterRunOptions): Promise<Cluster
         seed, rounds, seconds: Math.round((Date.now() - t0) / 1000), stuck,
         nodeCrashes: [...nodes.values()].reduce((s, n) => s + n.crashes.length, 0),
         coreCrashes: actors.reduce((s, a) => s + a.crashes.length, 0),
-        aborted, dataDir: null, findings,
+        aborted, dataDir: opts.keepDir ? root : null, findings,
       };
       return summary;
     } finally {

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { User } from '../../shared/protocol';
 import { CoreActor, FAULT_POINTS, type ActorKind } from './actors';
 import {
-  auditOf, diffVersions, driverExactlyOnce, exactlyOnce, hubChecksum, hubVersions, openReadonly, outboxFile, readOutbox, replicaFile, seqGaps, versionsOf,
+  auditOf, findingsLog, diffVersions, driverExactlyOnce, exactlyOnce, hubChecksum, hubVersions, openReadonly, outboxFile, readOutbox, replicaFile, seqGaps, versionsOf,
 } from './checks';
 import { snapshotCode } from './code';
 import { freePort, HubRunner } from './hubproc';
@@ -109,11 +109,7 @@ export async function runFaults(opts: FaultRunOptions): Promise<FaultRunSummary>
   const hubDir = path.join(root, 'hub');
   const hubFile = path.join(hubDir, 'hub.sqlite');
   const credsFile = path.join(root, 'credentials.json');
-  const findings: string[] = [];
-  const finding = (s: string): void => {
-    log(`FINDING ${s}`);
-    if (findings.length < 50) findings.push(s);
-  };
+  const { findings, finding } = findingsLog(log);
 
   const code = opts.snapshot ? snapshotCode() : null;
   const hub = new HubRunner(hubDir, await freePort(), [], code);
